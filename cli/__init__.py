@@ -1,0 +1,1 @@
+"""The `narratives` command line."""

@@ -1,0 +1,1 @@
+"""The graph: ontology, records, and the stores that hold them."""

@@ -1,0 +1,459 @@
+"""`MemoryStore`: the embedded graph store, NetworkX in memory, persisted in a data directory.
+
+The graph is a `MultiDiGraph` keyed by edge type, so a pair of nodes holds at most one edge of each
+type. It is written to `<data dir>/graph.json` atomically (a temporary file, then a rename) after
+every write, or once at the end of a `bulk()` block; another process that reads the same directory
+sees the new graph at its next call. Threads in one process share it under a lock; processes
+writing the same directory take turns through a lock file.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import re
+import tempfile
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from graph.exc import MissingEndpointError, NotFoundError, StoreUnavailableError
+from graph.model import Edge, Node, Source, clean_properties, merge_sources, validate_edge, validate_node
+from graph.ontology import NODE_SPECS, EdgeType, NodeLabel
+from graph.store import Counts, GraphStore, Page, RemovalResult, WriteResult
+
+FORMAT_VERSION = 1
+_WORD = re.compile(r"\w+")
+
+
+def tokens(text: str) -> set[str]:
+    """The words a full-text query matches on: lower-cased runs of letters and digits."""
+    return set(_WORD.findall(text.casefold()))
+
+
+def _text_tokens(label: NodeLabel, props: Mapping[str, Any]) -> set[str]:
+    out: set[str] = set()
+    for key in NODE_SPECS[label].text_properties:
+        value = props.get(key)
+        if isinstance(value, str):
+            out |= tokens(value)
+    return out
+
+
+def _sort_key(value: Any) -> tuple[int, Any]:
+    # Values of one property share a type in practice; the type rank keeps a stray one comparable.
+    if isinstance(value, bool):
+        return (0, int(value))
+    if isinstance(value, (int, float)):
+        return (1, value)
+    if isinstance(value, str):
+        return (2, value)
+    return (3, json.dumps(value, sort_keys=True))
+
+
+class MemoryStore(GraphStore):
+    """The embedded store. `data_dir=None` keeps the graph in memory only."""
+
+    def __init__(self, data_dir: Path | str | None = None) -> None:
+        self._dir = Path(data_dir) if data_dir is not None else None
+        self._lock = threading.RLock()
+        self._bulk_depth = 0
+        self._dirty = False
+        self._file_lock: int | None = None
+        self._stamp: tuple[int, int] | None = None
+        self._reset()
+        if self._dir is not None:
+            try:
+                self._dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreUnavailableError(f"cannot create data directory {self._dir}: {exc}") from exc
+            self._refresh()
+
+    # -- state and persistence -------------------------------------------------------------------
+
+    def _reset(self) -> None:
+        self._g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+        self._by_label: dict[NodeLabel, set[str]] = {label: set() for label in NodeLabel}
+        self._postings: dict[str, set[str]] = defaultdict(set)
+        self._node_tokens: dict[str, set[str]] = {}
+        self._edge_counts: Counter[str] = Counter()
+
+    @property
+    def _path(self) -> Path:
+        assert self._dir is not None
+        return self._dir / "graph.json"
+
+    def _file_stamp(self) -> tuple[int, int] | None:
+        try:
+            st = self._path.stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_mtime_ns, st.st_size)
+
+    def _refresh(self) -> None:
+        """Re-reads the file when another process has written it since we last did."""
+        if self._dir is None or self._bulk_depth:
+            return
+        stamp = self._file_stamp()
+        if stamp == self._stamp:
+            return
+        self._reset()
+        if stamp is not None:
+            try:
+                with self._path.open(encoding="utf-8") as fh:
+                    data = json.load(fh)
+            except (OSError, ValueError) as exc:
+                raise StoreUnavailableError(f"cannot read {self._path}: {exc}") from exc
+            for node_id, label, props, sources in data["nodes"]:
+                self._put_node(node_id, NodeLabel(label), props, sources)
+            for etype, source, target, props, sources in data["edges"]:
+                self._g.add_edge(source, target, key=etype, props=props, sources=sources)
+                self._edge_counts[etype] += 1
+        self._stamp = stamp
+
+    def _persist(self) -> None:
+        if self._dir is None:
+            return
+        if self._bulk_depth:
+            self._dirty = True
+            return
+        data = {
+            "version": FORMAT_VERSION,
+            "nodes": [[n, d["label"].value, d["props"], d["sources"]] for n, d in self._g.nodes(data=True)],
+            "edges": [[k, u, v, d["props"], d["sources"]] for u, v, k, d in self._g.edges(keys=True, data=True)],
+        }
+        fd, tmp = tempfile.mkstemp(dir=self._dir, prefix=".graph-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self._path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self._stamp = self._file_stamp()
+        self._dirty = False
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Holds the thread lock and, across processes, the data directory's lock file."""
+        with self._lock:
+            if self._dir is None or self._file_lock is not None:
+                yield
+                return
+            fd = os.open(self._dir / ".lock", os.O_CREAT | os.O_RDWR, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                self._file_lock = fd
+                self._refresh()
+                yield
+            finally:
+                self._file_lock = None
+                fcntl.flock(fd, fcntl.LOCK_UN)
+                os.close(fd)
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        with self._lock:
+            self._refresh()
+            yield
+
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        with self._writing():
+            self._bulk_depth += 1
+            try:
+                yield
+            finally:
+                self._bulk_depth -= 1
+                if not self._bulk_depth and self._dirty:
+                    self._persist()
+
+    # -- node bookkeeping ------------------------------------------------------------------------
+
+    def _put_node(self, node_id: str, label: NodeLabel, props: dict[str, Any], sources: list[str]) -> None:
+        self._g.add_node(node_id, label=label, props=props, sources=sources)
+        self._by_label[label].add(node_id)
+        self._index(node_id, _text_tokens(label, props))
+
+    def _index(self, node_id: str, new: set[str]) -> None:
+        old = self._node_tokens.get(node_id, set())
+        if old == new:
+            return
+        for tok in old - new:
+            ids = self._postings[tok]
+            ids.discard(node_id)
+            if not ids:
+                del self._postings[tok]
+        for tok in new - old:
+            self._postings[tok].add(node_id)
+        if new:
+            self._node_tokens[node_id] = new
+        else:
+            self._node_tokens.pop(node_id, None)
+
+    def _drop_node(self, node_id: str) -> int:
+        label: NodeLabel = self._g.nodes[node_id]["label"]
+        removed = 0
+        for u, v, k in [*self._g.out_edges(node_id, keys=True), *self._g.in_edges(node_id, keys=True)]:
+            if self._g.has_edge(u, v, k):
+                self._g.remove_edge(u, v, k)
+                self._edge_counts[k] -= 1
+                removed += 1
+        self._g.remove_node(node_id)
+        self._by_label[label].discard(node_id)
+        self._index(node_id, set())
+        return removed
+
+    def _node(self, node_id: str) -> Node:
+        d = self._g.nodes[node_id]
+        return Node(node_id, d["label"], dict(d["props"]), [Source.decode(s) for s in d["sources"]])
+
+    @staticmethod
+    def _edge(u: str, v: str, k: str, d: Mapping[str, Any]) -> Edge:
+        return Edge(EdgeType(k), u, v, dict(d["props"]), [Source.decode(s) for s in d["sources"]])
+
+    # -- primitives ------------------------------------------------------------------------------
+
+    def upsert(self, nodes: Iterable[Node] = (), edges: Iterable[Edge] = ()) -> WriteResult:
+        node_list = list(nodes)
+        edge_list = list(edges)
+        for node in node_list:
+            validate_node(node)
+        for edge in edge_list:
+            validate_edge(edge)
+        result = WriteResult()
+        with self._writing():
+            incoming = {n.id for n in node_list}
+            for edge in edge_list:
+                for end in (edge.source, edge.target):
+                    if end not in incoming and end not in self._g:
+                        raise MissingEndpointError(
+                            f"{edge.type.value} {edge.source!r} -> {edge.target!r}: no node {end!r}"
+                        )
+            g = self._g
+            for node in node_list:
+                props = clean_properties(node.properties)
+                if node.id in g:
+                    d = g.nodes[node.id]
+                    merged = {**clean_properties(node.defaults), **d["props"], **props}
+                    d["props"] = merged
+                    d["sources"] = merge_sources(d["sources"], node.sources)
+                    self._index(node.id, _text_tokens(node.label, merged))
+                    result.nodes_updated[node.label.value] += 1
+                else:
+                    merged = {**clean_properties(node.defaults), **props}
+                    self._put_node(node.id, node.label, merged, merge_sources((), node.sources))
+                    result.nodes_created[node.label.value] += 1
+            for edge in edge_list:
+                k = edge.type.value
+                props = clean_properties(edge.properties)
+                data = g.get_edge_data(edge.source, edge.target, k)
+                if data is not None:
+                    data["props"] = {**clean_properties(edge.defaults), **data["props"], **props}
+                    data["sources"] = merge_sources(data["sources"], edge.sources)
+                    result.edges_updated[k] += 1
+                else:
+                    g.add_edge(
+                        edge.source,
+                        edge.target,
+                        key=k,
+                        props={**clean_properties(edge.defaults), **props},
+                        sources=merge_sources((), edge.sources),
+                    )
+                    self._edge_counts[k] += 1
+                    result.edges_created[k] += 1
+            if node_list or edge_list:
+                self._persist()
+        return result
+
+    def get_nodes(self, ids: Sequence[str]) -> list[Node]:
+        with self._reading():
+            seen: set[str] = set()
+            out = []
+            for node_id in ids:
+                if node_id in self._g and node_id not in seen:
+                    seen.add(node_id)
+                    out.append(self._node(node_id))
+            return out
+
+    def find_nodes(
+        self,
+        label: NodeLabel | None = None,
+        *,
+        filters: Mapping[str, Any] | None = None,
+        ranges: Mapping[str, tuple[Any, Any]] | None = None,
+        linked: Sequence[str] = (),
+        query: str | None = None,
+        order_by: str | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> Page:
+        with self._reading():
+            g = self._g
+            if label is not None:
+                candidates: set[str] = set(self._by_label[label])
+            else:
+                candidates = set(g.nodes)
+            if query is not None:
+                for tok in tokens(query):
+                    candidates &= self._postings.get(tok, set())
+            for other in linked:
+                if other not in g:
+                    candidates = set()
+                    break
+                candidates &= set(g.predecessors(other)) | set(g.successors(other))
+            matched = []
+            for node_id in candidates:
+                props = g.nodes[node_id]["props"]
+                if filters and not all(_matches(props.get(k), v) for k, v in filters.items()):
+                    continue
+                if ranges and not all(_within(props.get(k), lo, hi) for k, (lo, hi) in ranges.items()):
+                    continue
+                matched.append(node_id)
+            matched.sort()
+            if order_by:
+                key = order_by.lstrip("-")
+                descending = order_by.startswith("-")
+                present = [i for i in matched if g.nodes[i]["props"].get(key) is not None]
+                absent = [i for i in matched if g.nodes[i]["props"].get(key) is None]
+                # Python's sort is stable in reverse too, so equal values keep their id order.
+                present.sort(key=lambda i: _sort_key(g.nodes[i]["props"][key]), reverse=descending)
+                matched = absent + present if descending else present + absent
+            page = matched[offset : offset + limit]
+            return Page([self._node(i) for i in page], total=len(matched), offset=offset, limit=limit)
+
+    def adjacent(self, ids: Sequence[str], edge_types: Sequence[EdgeType] | None = None) -> list[Edge]:
+        wanted = {t.value for t in edge_types} if edge_types is not None else None
+        with self._reading():
+            g = self._g
+            found: dict[tuple[str, str, str], Mapping[str, Any]] = {}
+            for node_id in ids:
+                if node_id not in g:
+                    continue
+                for u, v, k, d in g.out_edges(node_id, keys=True, data=True):
+                    if wanted is None or k in wanted:
+                        found[(u, v, k)] = d
+                for u, v, k, d in g.in_edges(node_id, keys=True, data=True):
+                    if wanted is None or k in wanted:
+                        found[(u, v, k)] = d
+            edges = [self._edge(u, v, k, d) for (u, v, k), d in found.items()]
+        edges.sort(key=lambda e: e.id)
+        return edges
+
+    def degrees(self, ids: Sequence[str]) -> dict[str, int]:
+        with self._reading():
+            return {i: (self._g.degree(i) if i in self._g else 0) for i in ids}
+
+    def iter_nodes(self, label: NodeLabel | None = None) -> Iterator[Node]:
+        with self._reading():
+            ids = sorted(self._by_label[label]) if label is not None else sorted(self._g.nodes)
+            nodes = [self._node(i) for i in ids]
+        yield from nodes
+
+    def iter_edges(self, edge_type: EdgeType | None = None) -> Iterator[Edge]:
+        with self._reading():
+            edges = [
+                self._edge(u, v, k, d)
+                for u, v, k, d in self._g.edges(keys=True, data=True)
+                if edge_type is None or k == edge_type.value
+            ]
+        edges.sort(key=lambda e: e.id)
+        yield from edges
+
+    def counts(self) -> Counts:
+        with self._reading():
+            return Counts.of(
+                {label.value: len(ids) for label, ids in self._by_label.items()},
+                dict(self._edge_counts),
+            )
+
+    def set_edge_properties(
+        self, edge_type: EdgeType, source: str, target: str, properties: Mapping[str, Any]
+    ) -> Edge:
+        probe = Edge(edge_type, source, target)
+        with self._writing():
+            data = self._g.get_edge_data(probe.source, probe.target, edge_type.value)
+            if data is None:
+                raise NotFoundError(f"no {edge_type.value} edge between {source!r} and {target!r}")
+            validate_edge(Edge(edge_type, probe.source, probe.target, {**data["props"], **properties},
+                               [Source("check", "check")]))
+            data["props"] = {**data["props"], **clean_properties(properties)}
+            self._persist()
+            return self._edge(probe.source, probe.target, edge_type.value, data)
+
+    def delete_edges(self, keys: Iterable[tuple[EdgeType, str, str]]) -> int:
+        removed = 0
+        with self._writing():
+            for etype, source, target in keys:
+                probe = Edge(etype, source, target)
+                if self._g.has_edge(probe.source, probe.target, etype.value):
+                    self._g.remove_edge(probe.source, probe.target, etype.value)
+                    self._edge_counts[etype.value] -= 1
+                    removed += 1
+            if removed:
+                self._persist()
+        return removed
+
+    def remove_source(self, dataset: str, file: str | None = None) -> RemovalResult:
+        prefix = Source.prefix(dataset, file)
+        result = RemovalResult()
+        with self._writing():
+            g = self._g
+            for u, v, k, d in list(g.edges(keys=True, data=True)):
+                kept = [s for s in d["sources"] if not s.startswith(prefix)]
+                if len(kept) == len(d["sources"]):
+                    continue
+                if kept:
+                    d["sources"] = kept
+                    result.edges_updated += 1
+                else:
+                    g.remove_edge(u, v, k)
+                    self._edge_counts[k] -= 1
+                    result.edges_removed += 1
+            for node_id, d in list(g.nodes(data=True)):
+                kept = [s for s in d["sources"] if not s.startswith(prefix)]
+                if len(kept) == len(d["sources"]):
+                    continue
+                if kept:
+                    d["sources"] = kept
+                    result.nodes_updated += 1
+                else:
+                    result.edges_removed += self._drop_node(node_id)
+                    result.nodes_removed += 1
+            if result.nodes_removed or result.edges_removed or result.nodes_updated or result.edges_updated:
+                self._persist()
+        return result
+
+    def clear(self) -> None:
+        with self._writing():
+            self._reset()
+            self._persist()
+
+    def ping(self) -> None:
+        if self._dir is not None and not self._dir.is_dir():
+            raise StoreUnavailableError(f"data directory {self._dir} is gone")
+        with self._reading():
+            pass
+
+
+def _matches(value: Any, wanted: Any) -> bool:
+    if isinstance(value, list):
+        return wanted in value
+    return bool(value == wanted)
+
+
+def _within(value: Any, low: Any, high: Any) -> bool:
+    if value is None:
+        return False
+    try:
+        return (low is None or value >= low) and (high is None or value <= high)
+    except TypeError:
+        return False

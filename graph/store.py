@@ -1,0 +1,377 @@
+"""`GraphStore`: the one interface every part of narrative-graph talks to.
+
+Two implementations stand behind it, equal in what they answer: `MemoryStore` (NetworkX, embedded,
+the default) and `Neo4jStore`. Each implements a handful of primitives; the traversals (neighbourhood,
+shortest paths) are written once here on top of them, so both stores answer them the same way.
+"""
+
+from __future__ import annotations
+
+import heapq
+from abc import ABC, abstractmethod
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.exc import LimitExceededError, NotFoundError
+from graph.model import Edge, Node
+from graph.ontology import EdgeType, NodeLabel, label_of
+
+MAX_DEPTH = 3
+MAX_PATH_LENGTH = 6
+MAX_PATHS = 20
+_PATH_SEARCH_STEPS = 200_000
+
+
+@dataclass(slots=True)
+class Page:
+    """One page of nodes and how many match in all."""
+
+    items: list[Node]
+    total: int
+    offset: int
+    limit: int
+
+
+@dataclass(slots=True)
+class Subgraph:
+    """Nodes and the edges among them; `total` is how many nodes there would be without the limit."""
+
+    nodes: list[Node]
+    edges: list[Edge]
+    truncated: bool = False
+    total: int = 0
+
+
+@dataclass(slots=True)
+class GraphPath:
+    """A path: `edges[i]` joins `nodes[i]` and `nodes[i + 1]`, in either direction."""
+
+    nodes: list[Node]
+    edges: list[Edge]
+
+    @property
+    def length(self) -> int:
+        return len(self.edges)
+
+
+@dataclass(slots=True)
+class Counts:
+    """How many nodes per label and edges per type a store holds (every label and type listed)."""
+
+    nodes: dict[str, int]
+    edges: dict[str, int]
+
+    @classmethod
+    def of(cls, nodes: Mapping[str, int], edges: Mapping[str, int]) -> Counts:
+        return cls(
+            nodes={label.value: int(nodes.get(label.value, 0)) for label in NodeLabel},
+            edges={etype.value: int(edges.get(etype.value, 0)) for etype in EdgeType},
+        )
+
+
+@dataclass(slots=True)
+class WriteResult:
+    """What an upsert did, by label and edge type."""
+
+    nodes_created: Counter[str] = field(default_factory=Counter)
+    nodes_updated: Counter[str] = field(default_factory=Counter)
+    edges_created: Counter[str] = field(default_factory=Counter)
+    edges_updated: Counter[str] = field(default_factory=Counter)
+
+    def add(self, other: WriteResult) -> None:
+        self.nodes_created.update(other.nodes_created)
+        self.nodes_updated.update(other.nodes_updated)
+        self.edges_created.update(other.edges_created)
+        self.edges_updated.update(other.edges_updated)
+
+    @property
+    def items(self) -> int:
+        return sum(self.nodes_created.values()) + sum(self.nodes_updated.values()) + sum(
+            self.edges_created.values()
+        ) + sum(self.edges_updated.values())
+
+
+@dataclass(slots=True)
+class RemovalResult:
+    """What removing one source's contribution did."""
+
+    nodes_removed: int = 0
+    edges_removed: int = 0
+    nodes_updated: int = 0
+    edges_updated: int = 0
+
+
+class GraphStore(ABC):
+    """The graph as every other part of narrative-graph sees it."""
+
+    # -- primitives each store implements -------------------------------------------------------
+
+    @abstractmethod
+    def upsert(self, nodes: Iterable[Node] = (), edges: Iterable[Edge] = ()) -> WriteResult:
+        """Writes nodes, then edges, atomically: all of the call or none of it.
+
+        Idempotent: properties overwrite, `defaults` fill only what is missing, provenance merges.
+        Raises `OntologyError` for a record that does not fit the ontology and
+        `MissingEndpointError` for an edge whose endpoint is neither stored nor in `nodes`.
+        """
+
+    @abstractmethod
+    def get_nodes(self, ids: Sequence[str]) -> list[Node]:
+        """The stored nodes among `ids`, in the order asked; unknown ids are left out."""
+
+    @abstractmethod
+    def find_nodes(
+        self,
+        label: NodeLabel | None = None,
+        *,
+        filters: Mapping[str, Any] | None = None,
+        ranges: Mapping[str, tuple[Any, Any]] | None = None,
+        linked: Sequence[str] = (),
+        query: str | None = None,
+        order_by: str | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> Page:
+        """Nodes matching every condition, one page of them and the total.
+
+        `filters`: property equals the value, or a list property contains it. `ranges`: property
+        within `(low, high)`, either end open as None. `linked`: adjacent to each of these node ids.
+        `query`: every word appears in the label's text properties. `order_by`: a property, `-` in
+        front for descending (missing values last ascending, first descending); ties by id.
+        """
+
+    @abstractmethod
+    def adjacent(self, ids: Sequence[str], edge_types: Sequence[EdgeType] | None = None) -> list[Edge]:
+        """Every edge (of these types) with an endpoint among `ids`, each once, in edge-id order."""
+
+    @abstractmethod
+    def degrees(self, ids: Sequence[str]) -> dict[str, int]:
+        """Number of edges of any type at each of `ids` (0 for unknown ids)."""
+
+    @abstractmethod
+    def iter_nodes(self, label: NodeLabel | None = None) -> Iterator[Node]:
+        """Every node (of one label), in id order."""
+
+    @abstractmethod
+    def iter_edges(self, edge_type: EdgeType | None = None) -> Iterator[Edge]:
+        """Every edge (of one type), in id order."""
+
+    @abstractmethod
+    def counts(self) -> Counts:
+        """Nodes per label and edges per type."""
+
+    @abstractmethod
+    def set_edge_properties(self, edge_type: EdgeType, source: str, target: str, properties: Mapping[str, Any]) -> Edge:
+        """Overwrites some properties of one stored edge; raises `NotFoundError` if there is none."""
+
+    @abstractmethod
+    def delete_edges(self, keys: Iterable[tuple[EdgeType, str, str]]) -> int:
+        """Deletes these edges (type, source, target); returns how many existed."""
+
+    @abstractmethod
+    def remove_source(self, dataset: str, file: str | None = None) -> RemovalResult:
+        """Undoes what one dataset (or one file of it) contributed.
+
+        Its provenance entries go; a node or edge left with no provenance goes with them (a node's
+        edges too). What other sources also contributed stays, properties and all.
+        """
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Deletes everything."""
+
+    @abstractmethod
+    def ping(self) -> None:
+        """Raises `StoreUnavailableError` unless the store answers."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Releases what the store holds."""
+
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Groups many writes; stores that persist per write may persist once at the end instead."""
+        yield
+
+    # -- written once, on the primitives --------------------------------------------------------
+
+    def get_node(self, node_id: str) -> Node:
+        """The node with this id; raises `NotFoundError` if it is not stored."""
+        found = self.get_nodes([node_id])
+        if not found:
+            raise NotFoundError(f"no node with id {node_id!r}")
+        return found[0]
+
+    def edges_of(
+        self, node_id: str, edge_types: Sequence[EdgeType] | None = None
+    ) -> list[Edge]:
+        """The edges at one node."""
+        return self.adjacent([node_id], edge_types)
+
+    def neighbourhood(
+        self,
+        node_id: str,
+        *,
+        depth: int = 1,
+        labels: Sequence[NodeLabel] | None = None,
+        edge_types: Sequence[EdgeType] | None = None,
+        limit: int = 500,
+    ) -> Subgraph:
+        """The nodes within `depth` hops (either direction) and the edges among them.
+
+        Only nodes of `labels` are reached and passed through (the centre always counts). Nodes are
+        kept nearest first, ties by id, up to `limit`; `total` counts all that were reached.
+        """
+        if not 0 <= depth <= MAX_DEPTH:
+            raise LimitExceededError(f"depth must be between 0 and {MAX_DEPTH}, got {depth}")
+        if limit < 1:
+            raise LimitExceededError(f"limit must be at least 1, got {limit}")
+        centre = self.get_node(node_id)
+        allowed = set(labels) if labels else None
+        distance = {centre.id: 0}
+        frontier = [centre.id]
+        for level in range(1, depth + 1):
+            reached: set[str] = set()
+            for edge in self.adjacent(frontier, edge_types):
+                for other in (edge.source, edge.target):
+                    if other not in distance and (allowed is None or label_of(other) in allowed):
+                        reached.add(other)
+            for other in reached:
+                distance[other] = level
+            frontier = sorted(reached)
+            if not frontier:
+                break
+        ordered = sorted(distance, key=lambda i: (distance[i], i))
+        kept = ordered[:limit]
+        kept_set = set(kept)
+        edges = [
+            e for e in self.adjacent(kept, edge_types) if e.source in kept_set and e.target in kept_set
+        ]
+        return Subgraph(self.get_nodes(kept), edges, truncated=len(ordered) > limit, total=len(ordered))
+
+    def shortest_paths(
+        self,
+        source: str,
+        target: str,
+        *,
+        max_length: int = 4,
+        k: int = 1,
+        hub_degree: int | None = None,
+        edge_types: Sequence[EdgeType] | None = None,
+    ) -> list[GraphPath]:
+        """Up to `k` simple paths of at most `max_length` hops, shortest first, ties by node ids.
+
+        A node with more than `hub_degree` edges is not passed through unless it is an endpoint:
+        paths through a country with thousands of claims explain nothing.
+        """
+        if not 1 <= max_length <= MAX_PATH_LENGTH:
+            raise LimitExceededError(f"max_length must be between 1 and {MAX_PATH_LENGTH}, got {max_length}")
+        if not 1 <= k <= MAX_PATHS:
+            raise LimitExceededError(f"k must be between 1 and {MAX_PATHS}, got {k}")
+        ends = self.get_nodes([source, target])
+        if len({n.id for n in ends}) < len({source, target}):
+            missing = {source, target} - {n.id for n in ends}
+            raise NotFoundError(f"no node with id {sorted(missing)[0]!r}")
+        if source == target:
+            return [GraphPath(ends[:1], [])]
+        adjacency, edge_of = self._explore(source, target, max_length, hub_degree, edge_types)
+        found = _enumerate_paths(adjacency, source, target, max_length, k)
+        result = []
+        for ids in found:
+            hops = [edge_of[frozenset((a, b))] for a, b in zip(ids, ids[1:], strict=False)]
+            by_id = {n.id: n for n in self.get_nodes(ids)}
+            result.append(GraphPath([by_id[i] for i in ids], hops))
+        return result
+
+    def _explore(
+        self,
+        source: str,
+        target: str,
+        max_length: int,
+        hub_degree: int | None,
+        edge_types: Sequence[EdgeType] | None,
+    ) -> tuple[dict[str, set[str]], dict[frozenset[str], Edge]]:
+        """Fetches the edges every path of at most `max_length` hops must use, from both ends."""
+        adjacency: dict[str, set[str]] = defaultdict(set)
+        edge_of: dict[frozenset[str], Edge] = {}
+        hubs: set[str] = set()
+        expanded: set[str] = set()
+        for start, radius in ((source, (max_length + 1) // 2), (target, max_length // 2)):
+            frontier = [start]
+            seen = {start}
+            for _ in range(radius):
+                todo = [n for n in frontier if n not in expanded and n not in hubs]
+                if hub_degree is not None:
+                    degree = self.degrees([n for n in todo if n not in (source, target)])
+                    hubs.update(n for n, d in degree.items() if d > hub_degree)
+                    todo = [n for n in todo if n not in hubs]
+                expanded.update(todo)
+                nxt: set[str] = set()
+                for edge in self.adjacent(todo, edge_types):
+                    pair = frozenset((edge.source, edge.target))
+                    if pair not in edge_of or edge.type.value < edge_of[pair].type.value:
+                        edge_of[pair] = edge
+                    adjacency[edge.source].add(edge.target)
+                    adjacency[edge.target].add(edge.source)
+                    for other in (edge.source, edge.target):
+                        if other not in seen:
+                            seen.add(other)
+                            nxt.add(other)
+                frontier = sorted(nxt)
+        if hub_degree is not None:
+            unknown = [n for n in adjacency if n not in expanded and n not in (source, target)]
+            degree = self.degrees(unknown)
+            hubs.update(n for n, d in degree.items() if d > hub_degree)
+        for hub in hubs:
+            for other in adjacency.pop(hub, set()):
+                adjacency[other].discard(hub)
+        return adjacency, edge_of
+
+
+def _distances(adjacency: Mapping[str, set[str]], start: str, limit: int) -> dict[str, int]:
+    distance = {start: 0}
+    frontier = [start]
+    for level in range(1, limit + 1):
+        nxt = []
+        for node in frontier:
+            for other in adjacency.get(node, ()):
+                if other not in distance:
+                    distance[other] = level
+                    nxt.append(other)
+        frontier = nxt
+    return distance
+
+
+def _enumerate_paths(
+    adjacency: Mapping[str, set[str]], source: str, target: str, max_length: int, k: int
+) -> list[list[str]]:
+    """Simple paths from source to target, by length then node ids, at most k of them."""
+    to_target = _distances(adjacency, target, max_length)
+    if source not in to_target:
+        return []
+    ordered = {node: sorted(others) for node, others in adjacency.items()}
+    found: list[list[str]] = []
+    steps = 0
+    for length in range(to_target[source], max_length + 1):
+        stack: list[tuple[str, list[str]]] = [(source, [source])]
+        heap_order: list[list[str]] = []
+        while stack:
+            node, path = stack.pop()
+            steps += 1
+            if steps > _PATH_SEARCH_STEPS:
+                break
+            remaining = length - (len(path) - 1)
+            if node == target:
+                if remaining == 0:
+                    heapq.heappush(heap_order, path)
+                continue
+            for other in reversed(ordered.get(node, [])):
+                if other not in path and to_target.get(other, max_length + 1) <= remaining - 1:
+                    stack.append((other, [*path, other]))
+        while heap_order and len(found) < k:
+            found.append(heapq.heappop(heap_order))
+        if len(found) >= k:
+            break
+    return found
