@@ -1,0 +1,507 @@
+"""`Neo4jStore`: the graph in a Neo4j 5 database, answering exactly as `MemoryStore` does.
+
+The store is handed its driver and reads no environment. Every statement comes from
+`graph.cypher`; values travel as parameters. An upsert is one managed transaction made of
+`UNWIND $rows` batches, one statement shape per label or edge type. The schema (a uniqueness
+constraint on `id` per label, one full-text index) is created on first use, so a store built while
+Neo4j is down still starts and answers `StoreUnavailableError` until the database returns.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j import Driver, ManagedTransaction, NotificationDisabledClassification, Session
+from neo4j import exceptions as nx_exc
+
+from graph import cypher
+from graph.exc import InvalidIdError, MissingEndpointError, NotFoundError, StoreUnavailableError
+from graph.memory import tokens
+from graph.model import Edge, Node, Source, clean_properties, merge_sources, validate_edge, validate_node
+from graph.ontology import NODE_SPECS, EdgeType, NodeLabel, label_of
+from graph.store import Counts, GraphStore, Page, RemovalResult, WriteResult
+
+T = TypeVar("T")
+
+_SCHEMA_WAIT_SECONDS = 300
+# Database-side conditions that mean "the store is not there right now", not "the request is bad".
+_UNAVAILABLE_CODES = frozenset(
+    {
+        "Neo.ClientError.Database.DatabaseNotFound",
+        "Neo.TransientError.General.DatabaseUnavailable",
+    }
+)
+
+
+@contextmanager
+def _unavailable_as_store_error(database: str) -> Iterator[None]:
+    """Turns the driver's "cannot reach the database" errors into `StoreUnavailableError` (HTTP 503)."""
+    try:
+        yield
+    except nx_exc.IncompleteCommit as exc:
+        raise StoreUnavailableError(
+            f"Neo4j (database {database!r}) went away while committing; "
+            f"the write may or may not have been applied: {exc}"
+        ) from exc
+    except (nx_exc.ServiceUnavailable, nx_exc.SessionExpired, nx_exc.ConnectionPoolError) as exc:
+        raise StoreUnavailableError(f"Neo4j (database {database!r}) is unreachable: {exc}") from exc
+    except nx_exc.AuthError as exc:
+        raise StoreUnavailableError(f"Neo4j (database {database!r}) refused the credentials: {exc}") from exc
+    except nx_exc.TransientError as exc:
+        raise StoreUnavailableError(
+            f"Neo4j (database {database!r}) is temporarily unable to answer: {exc}"
+        ) from exc
+    except nx_exc.Neo4jError as exc:
+        if exc.code in _UNAVAILABLE_CODES:
+            raise StoreUnavailableError(f"Neo4j (database {database!r}): {exc}") from exc
+        raise
+
+
+def _public(props: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored property map without `id` and the store's own `_` fields."""
+    return {k: v for k, v in props.items() if k != "id" and not k.startswith("_")}
+
+
+def _node(props: Mapping[str, Any]) -> Node:
+    node_id: str = props["id"]
+    sources = [Source.decode(s) for s in props.get(cypher.SOURCES) or ()]
+    return Node(node_id, label_of(node_id), _public(props), sources)
+
+
+def _edge(etype: str, source: str, target: str, props: Mapping[str, Any]) -> Edge:
+    sources = [Source.decode(s) for s in props.get(cypher.SOURCES) or ()]
+    return Edge(EdgeType(etype), source, target, _public(props), sources)
+
+
+def _with_words(label: NodeLabel, props: dict[str, Any]) -> dict[str, Any]:
+    """Adds the words of each text property present, so they merge exactly as the property does."""
+    for key in NODE_SPECS[label].text_properties:
+        if key in props:
+            value = props[key]
+            props[cypher.words_field(key)] = " ".join(sorted(tokens(value))) if isinstance(value, str) else ""
+    return props
+
+
+def _by_label(ids: Iterable[str]) -> dict[NodeLabel, list[str]]:
+    """Ids grouped by the label their prefix names; strings that are no node id are left out."""
+    grouped: dict[NodeLabel, list[str]] = defaultdict(list)
+    for node_id in dict.fromkeys(ids):
+        try:
+            grouped[label_of(node_id)].append(node_id)
+        except InvalidIdError:
+            continue
+    return grouped
+
+
+@dataclass(slots=True)
+class _Row:
+    """One node or edge to write, duplicates in the call merged as successive upserts would be."""
+
+    props: dict[str, Any]
+    defaults: dict[str, Any]
+    sources: list[str]
+    repeats: int = 0
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def absorb(self, props: dict[str, Any], defaults: dict[str, Any], sources: Iterable[Source]) -> None:
+        # A later upsert's properties win; its defaults only fill what neither earlier layer set.
+        self.props.update(props)
+        self.defaults = {**defaults, **self.defaults}
+        self.sources = merge_sources(self.sources, sources)
+        self.repeats += 1
+
+    def param(self, **ids: str) -> dict[str, Any]:
+        return {**ids, **self.extra, "props": self.props, "defaults": self.defaults, "sources": self.sources}
+
+
+def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class Neo4jStore(GraphStore):
+    """The graph in Neo4j 5. `owns_driver`: `close()` closes the driver too."""
+
+    def __init__(
+        self,
+        driver: Driver,
+        database: str = "neo4j",
+        owns_driver: bool = False,
+        batch_size: int = 5000,
+        *,
+        retry_seconds: float = 3.0,
+    ) -> None:
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        self._driver = driver
+        self._database = database
+        self._owns_driver = owns_driver
+        self._batch_size = batch_size
+        # Managed transactions retry while Neo4j is unreachable; keep that short so a caller (an
+        # API request) gets a prompt 503 instead of hanging for the driver's default 30 s.
+        self._retry_seconds = retry_seconds
+        self._schema_ready = False
+        self._schema_lock = threading.Lock()
+
+    # -- sessions, errors, schema ----------------------------------------------------------------
+
+    @contextmanager
+    def _session(self, access: str = neo4j.WRITE_ACCESS) -> Iterator[Session]:
+        with _unavailable_as_store_error(self._database):
+            self._ensure_schema()
+            with self._driver.session(
+                database=self._database,
+                default_access_mode=access,
+                max_transaction_retry_time=self._retry_seconds,
+                # A type or label not yet written is normal here (an empty store), not a typo.
+                notifications_disabled_classifications=[NotificationDisabledClassification.UNRECOGNIZED],
+            ) as session:
+                yield session
+
+    def _read(self, work: Callable[[ManagedTransaction], T]) -> T:
+        with self._session(neo4j.READ_ACCESS) as session:
+            return session.execute_read(work)
+
+    def _write(self, work: Callable[[ManagedTransaction], T]) -> T:
+        with self._session() as session:
+            return session.execute_write(work)
+
+    def _ensure_schema(self) -> None:
+        """Creates the constraints and the full-text index once, and waits until they are online."""
+        if self._schema_ready:
+            return
+        with self._schema_lock:
+            if self._schema_ready:
+                return
+            wanted = {cypher.constraint_name(label) for label in NodeLabel} | {cypher.FULLTEXT_INDEX}
+            with self._driver.session(database=self._database) as session:
+                states = {r["name"]: r["state"] for r in session.run(cypher.SHOW_INDEXES)}
+                if not wanted <= states.keys():
+                    for label in NodeLabel:
+                        session.run(cypher.create_constraint(label)).consume()
+                    session.run(cypher.create_fulltext_index()).consume()
+                if any(states.get(name) != "ONLINE" for name in wanted):
+                    session.run(cypher.AWAIT_INDEXES, seconds=_SCHEMA_WAIT_SECONDS).consume()
+            self._schema_ready = True
+
+    def close(self) -> None:
+        if self._owns_driver:
+            self._driver.close()
+
+    def ping(self) -> None:
+        with self._session(neo4j.READ_ACCESS) as session:
+            session.run(cypher.PING).consume()
+
+    # -- writes ----------------------------------------------------------------------------------
+
+    def upsert(self, nodes: Iterable[Node] = (), edges: Iterable[Edge] = ()) -> WriteResult:
+        node_list = list(nodes)
+        edge_list = list(edges)
+        for node in node_list:
+            validate_node(node)
+        for edge in edge_list:
+            validate_edge(edge)
+        node_rows = self._node_rows(node_list)
+        edge_rows = self._edge_rows(edge_list)
+        if not node_rows and not edge_rows:
+            return WriteResult()
+        incoming = {n.id for n in node_list}
+        outside = _by_label(
+            end for e in edge_list for end in (e.source, e.target) if end not in incoming
+        )
+
+        def work(tx: ManagedTransaction) -> WriteResult:
+            self._check_endpoints(tx, outside, edge_list, self._batch_size)
+            result = WriteResult()
+            for label, rows in node_rows.items():
+                self._write_batches(
+                    tx, label.value, [r.param(id=i) for i, r in rows.items()],
+                    sum(r.repeats for r in rows.values()), partial(cypher.upsert_nodes, label),
+                    result.nodes_created, result.nodes_updated,
+                )
+            for etype, erows in edge_rows.items():
+                params = [r.param(source=s, target=t) for (s, t), r in erows.items()]
+                self._write_batches(
+                    tx, etype.value, params, sum(r.repeats for r in erows.values()),
+                    partial(cypher.upsert_edges, etype), result.edges_created, result.edges_updated,
+                )
+            return result
+
+        return self._write(work)
+
+    @staticmethod
+    def _node_rows(node_list: Sequence[Node]) -> dict[NodeLabel, dict[str, _Row]]:
+        rows: dict[NodeLabel, dict[str, _Row]] = defaultdict(dict)
+        for node in node_list:
+            props = _with_words(node.label, clean_properties(node.properties))
+            defaults = _with_words(node.label, clean_properties(node.defaults))
+            row = rows[node.label].get(node.id)
+            if row is None:
+                rows[node.label][node.id] = _Row(props, defaults, merge_sources((), node.sources))
+            else:
+                row.absorb(props, defaults, node.sources)
+        return rows
+
+    @staticmethod
+    def _edge_rows(edge_list: Sequence[Edge]) -> dict[EdgeType, dict[tuple[str, str], _Row]]:
+        rows: dict[EdgeType, dict[tuple[str, str], _Row]] = defaultdict(dict)
+        for edge in edge_list:
+            props = clean_properties(edge.properties)
+            defaults = clean_properties(edge.defaults)
+            row = rows[edge.type].get((edge.source, edge.target))
+            if row is None:
+                rows[edge.type][(edge.source, edge.target)] = _Row(
+                    props, defaults, merge_sources((), edge.sources), extra={"id": edge.id}
+                )
+            else:
+                row.absorb(props, defaults, edge.sources)
+        return rows
+
+    @staticmethod
+    def _check_endpoints(
+        tx: ManagedTransaction,
+        outside: Mapping[NodeLabel, list[str]],
+        edge_list: Sequence[Edge],
+        batch_size: int,
+    ) -> None:
+        """Raises `MissingEndpointError` (before anything is written) for the first edge, in call
+        order, with an endpoint neither stored nor among the call's nodes."""
+        missing: set[str] = set()
+        for label, ids in outside.items():
+            for batch in _chunks(ids, batch_size):
+                found = {r["id"] for r in tx.run(cypher.existing_ids(label), ids=batch)}
+                missing.update(set(batch) - found)
+        if not missing:
+            return
+        for edge in edge_list:
+            for end in (edge.source, edge.target):
+                if end in missing:
+                    raise MissingEndpointError(
+                        f"{edge.type.value} {edge.source!r} -> {edge.target!r}: no node {end!r}"
+                    )
+
+    def _write_batches(
+        self,
+        tx: ManagedTransaction,
+        name: str,
+        params: list[dict[str, Any]],
+        repeats: int,
+        statement: Callable[[Sequence[str], Sequence[str]], str],
+        created: Counter[str],
+        updated: Counter[str],
+    ) -> None:
+        made = 0
+        for batch in _chunks(params, self._batch_size):
+            prop_keys = sorted({k for p in batch for k in p["props"]})
+            default_keys = sorted({k for p in batch for k in p["defaults"]})
+            result = tx.run(statement(prop_keys, default_keys), rows=batch)
+            rows = result.single(strict=True)["rows"]
+            if rows != len(batch):
+                # Only edges can lose rows (an endpoint deleted since the check): undo the call.
+                raise MissingEndpointError(f"{name}: an endpoint was deleted while writing; nothing written")
+            counters = result.consume().counters
+            made += counters.nodes_created + counters.relationships_created
+        # Every row not created was an update, and so was every repeat of one in the call. Only
+        # non-zero entries, as MemoryStore's counters hold.
+        again = len(params) + repeats - made
+        if made:
+            created[name] += made
+        if again:
+            updated[name] += again
+
+    def set_edge_properties(
+        self, edge_type: EdgeType, source: str, target: str, properties: Mapping[str, Any]
+    ) -> Edge:
+        probe = Edge(edge_type, source, target)
+        changes = dict(properties)
+
+        def work(tx: ManagedTransaction) -> Edge:
+            args: dict[str, Any] = {"source": probe.source, "target": probe.target}
+            record = tx.run(cypher.edge_properties(edge_type), args).single()
+            if record is None:
+                raise NotFoundError(f"no {edge_type.value} edge between {source!r} and {target!r}")
+            old = _public(record["props"])
+            validate_edge(Edge(edge_type, probe.source, probe.target, {**old, **changes},
+                               [Source("check", "check")]))
+            args["props"] = clean_properties(changes)
+            new = tx.run(cypher.set_edge_properties(edge_type), args).single(strict=True)
+            return _edge(edge_type.value, new["source"], new["target"], new["props"])
+
+        return self._write(work)
+
+    def delete_edges(self, keys: Iterable[tuple[EdgeType, str, str]]) -> int:
+        grouped: dict[EdgeType, dict[tuple[str, str], None]] = defaultdict(dict)
+        for etype, source, target in keys:
+            probe = Edge(etype, source, target)
+            grouped[etype][(probe.source, probe.target)] = None
+        if not grouped:
+            return 0
+
+        def work(tx: ManagedTransaction) -> int:
+            deleted = 0
+            for etype, pairs in grouped.items():
+                rows = [{"source": s, "target": t} for s, t in pairs]
+                for batch in _chunks(rows, self._batch_size):
+                    deleted += tx.run(cypher.delete_edges(etype), rows=batch).single(strict=True)["deleted"]
+            return deleted
+
+        return self._write(work)
+
+    def remove_source(self, dataset: str, file: str | None = None) -> RemovalResult:
+        prefix = Source.prefix(dataset, file)
+
+        def work(tx: ManagedTransaction) -> RemovalResult:
+            edges = tx.run(cypher.REMOVE_SOURCE_EDGES, prefix=prefix).single(strict=True)
+            nodes_updated = tx.run(cypher.REMOVE_SOURCE_UPDATE_NODES, prefix=prefix).single(strict=True)
+            dangling = tx.run(cypher.REMOVE_SOURCE_COUNT_EDGES, prefix=prefix).single(strict=True)
+            removed = tx.run(cypher.REMOVE_SOURCE_DELETE_NODES, prefix=prefix).single(strict=True)
+            return RemovalResult(
+                nodes_removed=removed["removed"],
+                edges_removed=(edges["removed"] or 0) + dangling["edges"],
+                nodes_updated=nodes_updated["updated"],
+                edges_updated=edges["updated"] or 0,
+            )
+
+        return self._write(work)
+
+    def clear(self) -> None:
+        # CALL { } IN TRANSACTIONS needs an auto-commit query; it commits per batch, so a large
+        # graph never has to fit in one transaction's memory.
+        with self._session() as session:
+            session.run(cypher.CLEAR).consume()
+
+    # -- reads -----------------------------------------------------------------------------------
+
+    def get_nodes(self, ids: Sequence[str]) -> list[Node]:
+        grouped = _by_label(ids)
+        if not grouped:
+            return []
+        labels = list(grouped)
+        query = cypher.get_nodes(labels)
+
+        def work(tx: ManagedTransaction) -> dict[str, Node]:
+            found = (_node(r["props"]) for r in tx.run(query, ids=[grouped[lab] for lab in labels]))
+            return {n.id: n for n in found}
+
+        by_id = self._read(work)
+        return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
+
+    def find_nodes(
+        self,
+        label: NodeLabel | None = None,
+        *,
+        filters: Mapping[str, Any] | None = None,
+        ranges: Mapping[str, tuple[Any, Any]] | None = None,
+        linked: Sequence[str] = (),
+        query: str | None = None,
+        order_by: str | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> Page:
+        empty = Page([], total=0, offset=offset, limit=limit)
+        filter_rows = [{"key": k, "value": v} for k, v in (filters or {}).items()]
+        range_rows = [{"key": k, "low": lo, "high": hi} for k, (lo, hi) in (ranges or {}).items()]
+        # The store's own fields (`id`, `_…`) are no properties: a condition on one sees a missing value.
+        if any(_hidden(r["key"]) and r["value"] is not None for r in filter_rows) or any(
+            _hidden(r["key"]) for r in range_rows
+        ):
+            return empty
+        filter_rows = [r for r in filter_rows if not _hidden(r["key"])]
+        try:
+            linked_labels = [label_of(i) for i in linked]
+        except InvalidIdError:
+            return empty
+        words = sorted(tokens(query)) if query is not None else []
+        key = order_by.lstrip("-") if order_by else None
+        match = cypher.find_nodes(
+            label, linked=linked_labels, text=bool(words), filters=bool(filter_rows), ranges=bool(range_rows)
+        )
+        params: dict[str, Any] = {
+            "index": cypher.FULLTEXT_INDEX,
+            "text": cypher.fulltext_query(words),
+            "linked": list(linked),
+            "filters": filter_rows,
+            "ranges": range_rows,
+        }
+        # A hidden field sorts as missing everywhere, as it would in MemoryStore.
+        order_key = key if key is not None and not _hidden(key) else None
+        page_query = cypher.page_nodes(match, order_by=order_key is not None,
+                                       descending=bool(order_by and order_by.startswith("-")))
+
+        def work(tx: ManagedTransaction) -> Page:
+            total = tx.run(cypher.count_nodes(match), params).single(strict=True)["total"]
+            start, stop, _ = slice(offset, offset + limit).indices(total)
+            if stop <= start:
+                return Page([], total=total, offset=offset, limit=limit)
+            page = {**params, "order_key": order_key, "skip": start, "limit": stop - start}
+            records = tx.run(page_query, page)
+            return Page([_node(r["props"]) for r in records], total=total, offset=offset, limit=limit)
+
+        return self._read(work)
+
+    def adjacent(self, ids: Sequence[str], edge_types: Sequence[EdgeType] | None = None) -> list[Edge]:
+        grouped = _by_label(ids)
+        if not grouped or (edge_types is not None and not edge_types):
+            return []
+        labels = list(grouped)
+        query = cypher.adjacent(labels, edge_types)
+
+        def work(tx: ManagedTransaction) -> list[Edge]:
+            records = tx.run(query, ids=[grouped[lab] for lab in labels])
+            return [_edge(r["type"], r["source"], r["target"], r["props"]) for r in records]
+
+        edges = self._read(work)
+        edges.sort(key=lambda e: e.id)
+        return edges
+
+    def degrees(self, ids: Sequence[str]) -> dict[str, int]:
+        grouped = _by_label(ids)
+        found: dict[str, int] = {}
+        if grouped:
+            labels = list(grouped)
+            query = cypher.degrees(labels)
+
+            def work(tx: ManagedTransaction) -> dict[str, int]:
+                return {r["id"]: r["degree"] for r in tx.run(query, ids=[grouped[lab] for lab in labels])}
+
+            found = self._read(work)
+        return {i: found.get(i, 0) for i in ids}
+
+    def _stream(self, query: str) -> Iterator[dict[str, Any]]:
+        """Records of one read query, fetched lazily; the session lives as long as the iteration."""
+        with self._session(neo4j.READ_ACCESS) as session:
+            for record in session.run(query):
+                yield record.data()
+
+    def iter_nodes(self, label: NodeLabel | None = None) -> Iterator[Node]:
+        for r in self._stream(cypher.iter_nodes(label)):
+            yield _node(r["props"])
+
+    def iter_edges(self, edge_type: EdgeType | None = None) -> Iterator[Edge]:
+        for r in self._stream(cypher.iter_edges(edge_type)):
+            yield _edge(r["type"], r["source"], r["target"], r["props"])
+
+    def counts(self) -> Counts:
+        names = [label.value for label in NodeLabel] + [t.value for t in EdgeType]
+        split = len(NodeLabel)
+
+        def work(tx: ManagedTransaction) -> dict[int, int]:
+            return {r["i"]: r["c"] for r in tx.run(cypher.counts())}
+
+        found = self._read(work)
+        return Counts.of(
+            {names[i]: c for i, c in found.items() if i < split},
+            {names[i]: c for i, c in found.items() if i >= split},
+        )
+
+
+def _hidden(key: str) -> bool:
+    return key == "id" or key.startswith("_")
+
