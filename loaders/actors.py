@@ -162,7 +162,8 @@ _KNOWN: Final[tuple[tuple[str, ActorKind, tuple[str, ...]], ...]] = (
     ("Charlie Hebdo", M, ()),
 )
 
-_NOT_LETTERS = re.compile(r"[^0-9a-z]+")
+# Unicode letters and digits stay: "РЕН ТВ" needs a key, and "Sputnik Армения" is not "Sputnik".
+_NOT_LETTERS = re.compile(r"[\W_]+")
 
 
 def name_key(name: str) -> str:

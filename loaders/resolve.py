@@ -78,7 +78,11 @@ def claim_id(title: str | None, date: str | None, text: str | None = None) -> st
     """A claim's id: from its title and date when both exist (two datasets holding one case meet),
     else from the content words of its text (or title)."""
     if title and date:
-        return make_id(NodeLabel.CLAIM, title, date)
+        # One export writes "NATO is encircling Russia." where another drops the stop.
+        key = title.strip()
+        if key.endswith(".") and not key.endswith(".."):
+            key = key[:-1]
+        return make_id(NodeLabel.CLAIM, key, date)
     basis = text or title
     if not basis or not text_key(basis):
         return make_id(NodeLabel.CLAIM, None)  # raises: no key, no id
