@@ -22,13 +22,24 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import orjson
 
 from graph.exc import MissingEndpointError, NotFoundError, StoreUnavailableError
-from graph.model import Edge, Node, Source, clean_properties, merge_sources, validate_edge, validate_node
+from graph.model import (
+    Edge,
+    Node,
+    Source,
+    clean_properties,
+    coalesce,
+    merge_sources,
+    validate_edge,
+    validate_node,
+)
 from graph.ontology import NODE_SPECS, EdgeType, NodeLabel
 from graph.store import Counts, GraphStore, Page, RemovalResult, WriteResult
 
 FORMAT_VERSION = 1
+_LABELS = frozenset(label.value for label in NodeLabel)
 _WORD = re.compile(r"\w+")
 
 
@@ -106,8 +117,7 @@ class MemoryStore(GraphStore):
         self._reset()
         if stamp is not None:
             try:
-                with self._path.open(encoding="utf-8") as fh:
-                    data = json.load(fh)
+                data = orjson.loads(self._path.read_bytes())
             except (OSError, ValueError) as exc:
                 raise StoreUnavailableError(f"cannot read {self._path}: {exc}") from exc
             for node_id, label, props, sources in data["nodes"]:
@@ -130,8 +140,8 @@ class MemoryStore(GraphStore):
         }
         fd, tmp = tempfile.mkstemp(dir=self._dir, prefix=".graph-", suffix=".tmp")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(orjson.dumps(data))
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, self._path)
@@ -223,8 +233,7 @@ class MemoryStore(GraphStore):
     # -- primitives ------------------------------------------------------------------------------
 
     def upsert(self, nodes: Iterable[Node] = (), edges: Iterable[Edge] = ()) -> WriteResult:
-        node_list = list(nodes)
-        edge_list = list(edges)
+        node_list, edge_list, repeats = coalesce(nodes, edges)
         for node in node_list:
             validate_node(node)
         for edge in edge_list:
@@ -250,7 +259,7 @@ class MemoryStore(GraphStore):
                     result.nodes_updated[node.label.value] += 1
                 else:
                     merged = {**clean_properties(node.defaults), **props}
-                    self._put_node(node.id, node.label, merged, merge_sources((), node.sources))
+                    self._put_node(node.id, node.label, merged, merge_sources([], node.sources))
                     result.nodes_created[node.label.value] += 1
             for edge in edge_list:
                 k = edge.type.value
@@ -266,10 +275,12 @@ class MemoryStore(GraphStore):
                         edge.target,
                         key=k,
                         props={**clean_properties(edge.defaults), **props},
-                        sources=merge_sources((), edge.sources),
+                        sources=merge_sources([], edge.sources),
                     )
                     self._edge_counts[k] += 1
                     result.edges_created[k] += 1
+            for name, n in repeats.items():
+                (result.nodes_updated if name in _LABELS else result.edges_updated)[name] += n
             if node_list or edge_list:
                 self._persist()
         return result
