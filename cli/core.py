@@ -44,7 +44,9 @@ def stats(
 def export(
     ctx: typer.Context,
     fmt: Annotated[ExportFormat, typer.Option("--format", help="Output format.")] = ExportFormat.JSON,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default stdout).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File to write (default stdout).")
+    ] = None,
 ) -> None:
     """The whole graph as node-link JSON, every property and its provenance."""
     app: AppContext = ctx.obj
@@ -56,7 +58,9 @@ def export(
     tmp = output.with_name(output.name + ".tmp")
     tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     tmp.replace(output)
-    Console(stderr=True).print(f"wrote {len(data['nodes']):,} nodes and {len(data['links']):,} edges to {output}")
+    Console(stderr=True).print(
+        f"wrote {len(data['nodes']):,} nodes and {len(data['links']):,} edges to {output}"
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -136,7 +136,9 @@ class MemoryStore(GraphStore):
         data = {
             "version": FORMAT_VERSION,
             "nodes": [[n, d["label"].value, d["props"], d["sources"]] for n, d in self._g.nodes(data=True)],
-            "edges": [[k, u, v, d["props"], d["sources"]] for u, v, k, d in self._g.edges(keys=True, data=True)],
+            "edges": [
+                [k, u, v, d["props"], d["sources"]] for u, v, k, d in self._g.edges(keys=True, data=True)
+            ],
         }
         fd, tmp = tempfile.mkstemp(dir=self._dir, prefix=".graph-", suffix=".tmp")
         try:
@@ -394,8 +396,15 @@ class MemoryStore(GraphStore):
             data = self._g.get_edge_data(probe.source, probe.target, edge_type.value)
             if data is None:
                 raise NotFoundError(f"no {edge_type.value} edge between {source!r} and {target!r}")
-            validate_edge(Edge(edge_type, probe.source, probe.target, {**data["props"], **properties},
-                               [Source("check", "check")]))
+            validate_edge(
+                Edge(
+                    edge_type,
+                    probe.source,
+                    probe.target,
+                    {**data["props"], **properties},
+                    [Source("check", "check")],
+                )
+            )
             data["props"] = {**data["props"], **clean_properties(properties)}
             self._persist()
             return self._edge(probe.source, probe.target, edge_type.value, data)

@@ -141,8 +141,10 @@ def validate_edge(edge: Edge) -> None:
     where = f"{edge.type.value} {edge.source!r} -> {edge.target!r}"
     labels = (label_of(edge.source), label_of(edge.target))
     if labels != (spec.source, spec.target):
-        raise OntologyError(f"{where}: joins {labels[0].value} to {labels[1].value}, "
-                            f"expected {spec.source.value} to {spec.target.value}")
+        raise OntologyError(
+            f"{where}: joins {labels[0].value} to {labels[1].value}, "
+            f"expected {spec.source.value} to {spec.target.value}"
+        )
     if edge.source == edge.target:
         raise OntologyError(f"{where}: an edge may not join a node to itself")
     _check_values(where, edge.properties, spec.properties)
@@ -169,9 +171,7 @@ def merge_sources(existing: Sequence[str], new: Iterable[Source]) -> list[str]:
     return out
 
 
-def coalesce(
-    nodes: Iterable[Node], edges: Iterable[Edge]
-) -> tuple[list[Node], list[Edge], Counter[str]]:
+def coalesce(nodes: Iterable[Node], edges: Iterable[Edge]) -> tuple[list[Node], list[Edge], Counter[str]]:
     """One record per node id and per edge, merged as writing them one after another would merge them.
 
     A load names the same country or outlet on thousands of rows; writing it once per call instead

@@ -89,9 +89,12 @@ class WriteResult:
 
     @property
     def items(self) -> int:
-        return sum(self.nodes_created.values()) + sum(self.nodes_updated.values()) + sum(
-            self.edges_created.values()
-        ) + sum(self.edges_updated.values())
+        return (
+            sum(self.nodes_created.values())
+            + sum(self.nodes_updated.values())
+            + sum(self.edges_created.values())
+            + sum(self.edges_updated.values())
+        )
 
 
 @dataclass(slots=True)
@@ -164,7 +167,9 @@ class GraphStore(ABC):
         """Nodes per label and edges per type."""
 
     @abstractmethod
-    def set_edge_properties(self, edge_type: EdgeType, source: str, target: str, properties: Mapping[str, Any]) -> Edge:
+    def set_edge_properties(
+        self, edge_type: EdgeType, source: str, target: str, properties: Mapping[str, Any]
+    ) -> Edge:
         """Overwrites some properties of one stored edge; raises `NotFoundError` if there is none."""
 
     @abstractmethod
@@ -204,9 +209,7 @@ class GraphStore(ABC):
             raise NotFoundError(f"no node with id {node_id!r}")
         return found[0]
 
-    def edges_of(
-        self, node_id: str, edge_types: Sequence[EdgeType] | None = None
-    ) -> list[Edge]:
+    def edges_of(self, node_id: str, edge_types: Sequence[EdgeType] | None = None) -> list[Edge]:
         """The edges at one node."""
         return self.adjacent([node_id], edge_types)
 
@@ -246,9 +249,7 @@ class GraphStore(ABC):
         ordered = sorted(distance, key=lambda i: (distance[i], i))
         kept = ordered[:limit]
         kept_set = set(kept)
-        edges = [
-            e for e in self.adjacent(kept, edge_types) if e.source in kept_set and e.target in kept_set
-        ]
+        edges = [e for e in self.adjacent(kept, edge_types) if e.source in kept_set and e.target in kept_set]
         return Subgraph(self.get_nodes(kept), edges, truncated=len(ordered) > limit, total=len(ordered))
 
     def shortest_paths(

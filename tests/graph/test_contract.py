@@ -109,8 +109,13 @@ def test_provenance_merges_and_properties_update(store: GraphStore) -> None:
 def test_defaults_fill_only_missing(store: GraphStore) -> None:
     a = claim("A claim first loaded in full", text="the full text")
     store.upsert([a])
-    stub = Node(a.id, L.CLAIM, {}, [Source("refs", "page.txt", "line 3")],
-                defaults={"title": "a claim in other words", "stub": True})
+    stub = Node(
+        a.id,
+        L.CLAIM,
+        {},
+        [Source("refs", "page.txt", "line 3")],
+        defaults={"title": "a claim in other words", "stub": True},
+    )
     store.upsert([stub])
     got = store.get_node(a.id)
     assert got.properties["title"] == "A claim first loaded in full"
@@ -188,7 +193,7 @@ def test_full_text_query(store: GraphStore, story: dict[str, Node]) -> None:
     assert sorted(n.id for n in hits.items) == sorted([story["kz"].id, story["cr"].id])
     assert [n.id for n in store.find_nodes(L.CLAIM, query="Kazakhstan colour").items] == [story["cr"].id]
     assert store.find_nodes(L.CLAIM, query="closer").total == 1  # matches the text property
-    assert store.find_nodes(L.CLAIM, query='"NATO" OR (x:*) AND [') .total == 0
+    assert store.find_nodes(L.CLAIM, query='"NATO" OR (x:*) AND [').total == 0
     assert store.find_nodes(L.COUNTRY, query="russia").total == 1
 
 
@@ -241,9 +246,7 @@ def test_shortest_paths_skip_hubs(store: GraphStore, story: dict[str, Node]) -> 
 
 def test_paths_are_the_same_on_both_stores_shape(store: GraphStore, story: dict[str, Node]) -> None:
     paths = store.shortest_paths(story["kz"].id, story["nato"].id, max_length=4, k=5)
-    assert [[n.id for n in p.nodes] for p in paths] == [
-        [story["kz"].id, story["RU"].id, story["nato"].id]
-    ]
+    assert [[n.id for n in p.nodes] for p in paths] == [[story["kz"].id, story["RU"].id, story["nato"].id]]
 
 
 def test_adjacent_and_degrees(store: GraphStore, story: dict[str, Node]) -> None:
@@ -252,14 +255,28 @@ def test_adjacent_and_degrees(store: GraphStore, story: dict[str, Node]) -> None
     assert [e.id for e in edges] == sorted(e.id for e in edges)
     assert len(store.adjacent([story["kz"].id], [E.CONCERNS])) == 2
     assert store.degrees([story["kz"].id, story["RU"].id, "claim:nope"]) == {
-        story["kz"].id: 4, story["RU"].id: 2, "claim:nope": 0}
+        story["kz"].id: 4,
+        story["RU"].id: 2,
+        "claim:nope": 0,
+    }
 
 
 def test_set_edge_properties(store: GraphStore, story: dict[str, Node]) -> None:
     edge = store.set_edge_properties(E.SIMILAR_TO, story["cr"].id, story["kz"].id, {"verdict": "confirmed"})
     assert edge.properties["verdict"] == "confirmed" and edge.properties["score"] == 0.9
-    store.upsert([], [Edge(E.SIMILAR_TO, story["kz"].id, story["cr"].id, {"score": 0.5, "method": "lexical"},
-                           [SRC], defaults={"verdict": "unreviewed"})])
+    store.upsert(
+        [],
+        [
+            Edge(
+                E.SIMILAR_TO,
+                story["kz"].id,
+                story["cr"].id,
+                {"score": 0.5, "method": "lexical"},
+                [SRC],
+                defaults={"verdict": "unreviewed"},
+            )
+        ],
+    )
     again = store.adjacent([story["kz"].id], [E.SIMILAR_TO])[0]
     assert again.properties["verdict"] == "confirmed" and again.properties["score"] == 0.5
     with pytest.raises(NotFoundError):
@@ -267,8 +284,9 @@ def test_set_edge_properties(store: GraphStore, story: dict[str, Node]) -> None:
 
 
 def test_delete_edges(store: GraphStore, story: dict[str, Node]) -> None:
-    removed = store.delete_edges([(E.SIMILAR_TO, story["cr"].id, story["kz"].id),
-                                  (E.SIMILAR_TO, story["kz"].id, story["nato"].id)])
+    removed = store.delete_edges(
+        [(E.SIMILAR_TO, story["cr"].id, story["kz"].id), (E.SIMILAR_TO, story["kz"].id, story["nato"].id)]
+    )
     assert removed == 1 and store.counts().edges["SIMILAR_TO"] == 0
 
 
@@ -285,13 +303,21 @@ def test_remove_source_undoes_one_load_only(store: GraphStore) -> None:
     shared = claim("Shared claim")
     only_first = claim("Only in the first")
     kz = country("KZ", "Kazakhstan")
-    store.upsert([Node(shared.id, L.CLAIM, shared.properties, [first]),
-                  Node(only_first.id, L.CLAIM, only_first.properties, [first]),
-                  Node(kz.id, L.COUNTRY, kz.properties, [first])],
-                 [link(E.CONCERNS, shared, kz, first), link(E.CONCERNS, only_first, kz, first)])
-    store.upsert([Node(shared.id, L.CLAIM, {"title": "Shared claim", "text": "from kalkun"}, [second]),
-                  Node(kz.id, L.COUNTRY, kz.properties, [second])],
-                 [link(E.CONCERNS, shared, kz, second)])
+    store.upsert(
+        [
+            Node(shared.id, L.CLAIM, shared.properties, [first]),
+            Node(only_first.id, L.CLAIM, only_first.properties, [first]),
+            Node(kz.id, L.COUNTRY, kz.properties, [first]),
+        ],
+        [link(E.CONCERNS, shared, kz, first), link(E.CONCERNS, only_first, kz, first)],
+    )
+    store.upsert(
+        [
+            Node(shared.id, L.CLAIM, {"title": "Shared claim", "text": "from kalkun"}, [second]),
+            Node(kz.id, L.COUNTRY, kz.properties, [second]),
+        ],
+        [link(E.CONCERNS, shared, kz, second)],
+    )
     result = store.remove_source("cknabs")
     assert (result.nodes_removed, result.nodes_updated) == (1, 2)
     assert (result.edges_removed, result.edges_updated) == (1, 1)
@@ -319,7 +345,7 @@ def test_clear(store: GraphStore, story: dict[str, Node]) -> None:
 
 def test_hostile_strings_are_stored_verbatim(store: GraphStore) -> None:
     title = "'}) MATCH (n) DETACH DELETE n //<script>alert(1)</script> \u202e|%7C"
-    a = claim(title, text="x\" OR 1=1 --\x00")
+    a = claim(title, text='x" OR 1=1 --\x00')
     store.upsert([a])
     assert store.get_node(a.id).properties["title"] == title
     assert store.counts().nodes["Claim"] == 1

@@ -37,7 +37,9 @@ def test_another_process_sees_writes(tmp_path: Path) -> None:
         "import sys, json; from graph.memory import MemoryStore; "
         "print(json.dumps(MemoryStore(sys.argv[1]).counts().nodes))"
     )
-    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True
+    )
     assert json.loads(out.stdout)["Claim"] == 1
 
 
@@ -64,7 +66,9 @@ def test_corrupt_file_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_concurrent_writers_and_readers_in_one_process(tmp_path: Path) -> None:
     store = MemoryStore(tmp_path)
-    hub = Node(make_id(NodeLabel.NARRATIVE, "hub"), NodeLabel.NARRATIVE, {"name": "hub", "kind": "keyword"}, [SRC])
+    hub = Node(
+        make_id(NodeLabel.NARRATIVE, "hub"), NodeLabel.NARRATIVE, {"name": "hub", "kind": "keyword"}, [SRC]
+    )
     store.upsert([hub])
     errors: list[BaseException] = []
 
