@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DATA_DIR ?= .narratives-data
 SHARED ?= ../shared
 
-.PHONY: help run test lint fmt neo4j bench eval soak demo clean system-deps
+.PHONY: help run test lint fmt neo4j neo4j-stop bench eval soak demo clean system-deps
 
 help:
 	@echo "make run    - set up, load the demo graph into the embedded store, serve on http://127.0.0.1:8000"
@@ -42,8 +42,11 @@ fmt: $(STAMP)
 
 neo4j:
 	mkdir -p .neo4j
-	nohup tools/neo4j/run --port 7687 --data .neo4j/data > .neo4j/server.log 2>&1 < /dev/null &
-	@echo "Neo4j starting; log in .neo4j/server.log (bolt://127.0.0.1:7687, auth off)"
+	nohup tools/neo4j/run --port 7687 --data .neo4j/data > .neo4j/server.log 2>&1 < /dev/null & echo $$! > .neo4j/pid
+	@echo "Neo4j starting; log in .neo4j/server.log (bolt://127.0.0.1:7687, auth off); make neo4j-stop stops it"
+
+neo4j-stop:
+	test -f .neo4j/pid && kill $$(cat .neo4j/pid) && rm -f .neo4j/pid
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks --shared $(SHARED)
