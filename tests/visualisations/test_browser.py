@@ -1,0 +1,211 @@
+"""The views and the explorer in real headless Chromium (Debian's chromium and chromedriver).
+
+Each view is saved to a file and opened from file:// with the network cut off; the suite checks it
+draws the nodes it should, logs no errors, requests nothing, and runs no markup from the data. A
+screenshot of every view goes to `screenshots/` for a person to look at.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graph.memory import MemoryStore
+from graph.ontology import EdgeType
+from tests.visualisations.browser import console_errors, drawn_nodes, requested_urls, wait_ready
+from tests.visualisations.conftest import HREF_TITLE, TOKEN, XSS_TITLE
+from tests.visualisations.synthetic import Synthetic
+from visualisations.html import network_html
+from visualisations.views import (
+    ViewFormat,
+    ViewKind,
+    ViewRequest,
+    build,
+    neighbourhood_view,
+    render,
+)
+
+pytestmark = pytest.mark.browser
+Graph = tuple[MemoryStore, Synthetic, tuple[str, str]]
+LOCAL_SCHEMES = ("file:", "data:", "about:", "chrome:", "chrome-extension:", "blob:", "devtools:")
+
+
+def _requests(graph: Graph) -> dict[str, ViewRequest]:
+    _, ids, (xss, _) = graph
+    return {
+        "neighbourhood": ViewRequest(ViewKind.NEIGHBOURHOOD, id=ids.claims[0], depth=2, limit=150),
+        "narrative": ViewRequest(ViewKind.NARRATIVE, id=ids.narratives[1], limit=200),
+        "narrative-map": ViewRequest(ViewKind.NARRATIVE, limit=400),
+        "path": ViewRequest(ViewKind.PATH, source=xss, target=ids.countries[3], k=3, max_length=4),
+        "country": ViewRequest(ViewKind.COUNTRY, id=ids.countries[12], limit=120),
+        "timeline": ViewRequest(ViewKind.TIMELINE, id=ids.narratives[2]),
+        "neighbourhood-1000": ViewRequest(ViewKind.NEIGHBOURHOOD, id=ids.countries[0], depth=3, limit=1000),
+    }
+
+
+def _open(driver: Any, path: Path) -> float:
+    driver.get_log("browser")
+    driver.get_log("performance")
+    driver.get(path.as_uri())
+    return wait_ready(driver)
+
+
+def _external(urls: list[str]) -> list[str]:
+    return [u for u in urls if not u.startswith(LOCAL_SCHEMES)]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["neighbourhood", "narrative", "narrative-map", "path", "country", "timeline", "neighbourhood-1000"],
+)
+def test_saved_view_loads_offline_draws_every_node_and_requests_nothing(
+    name: str, graph_store: Graph, offline_browser: Any, tmp_path: Path, screenshots: Path
+) -> None:
+    store = graph_store[0]
+    request = _requests(graph_store)[name]
+    drawn = build(store, request)
+    page = tmp_path / f"{name}.html"
+    page.write_bytes(render(store, request, ViewFormat.HTML, explorer_url="http://127.0.0.1:8000/"))
+    ready_ms = _open(offline_browser, page)
+    time.sleep(0.2)
+    offline_browser.save_screenshot(str(screenshots / f"view-{name}.png"))
+    assert console_errors(offline_browser) == []
+    assert _external(requested_urls(offline_browser)) == []
+    if request.kind is ViewKind.TIMELINE:
+        bars = offline_browser.execute_script("return document.querySelectorAll('#chart rect.bar').length")
+        assert bars == len(drawn.months)  # type: ignore[union-attr]
+    else:
+        assert drawn_nodes(offline_browser) == len(drawn.subgraph.nodes)  # type: ignore[union-attr]
+    if name == "neighbourhood-1000":
+        assert len(drawn.subgraph.nodes) == 1000  # type: ignore[union-attr]
+        cut = offline_browser.find_element("id", "truncation").text
+        assert cut.startswith("Showing 1,000 of ")
+        assert ready_ms < 3000, f"1,000-node view ready after {ready_ms:.0f} ms"
+
+
+def test_hostile_titles_show_as_text_and_run_nothing(
+    graph_store: Graph, offline_browser: Any, tmp_path: Path, screenshots: Path
+) -> None:
+    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    store, _, (xss, href) = graph_store
+    view = neighbourhood_view(store, xss, depth=1, limit=50)
+    page = tmp_path / "hostile.html"
+    page.write_text(network_html(view), encoding="utf-8")
+    _open(offline_browser, page)
+    driver = offline_browser
+    for node_id, title in ((xss, XSS_TITLE), (href, HREF_TITLE)):
+        dom = driver.execute_script(
+            "var n = window.viewNetwork; var p = n.getPositions([arguments[0]])[arguments[0]];"
+            "return n.canvasToDOM(p);",
+            node_id,
+        )
+        canvas = driver.find_element("css selector", "#network canvas")
+        size = canvas.size
+        ActionChains(driver).move_to_element_with_offset(
+            canvas, int(dom["x"] - size["width"] / 2), int(dom["y"] - size["height"] / 2)
+        ).perform()
+        driver.implicitly_wait(0)
+        deadline = time.monotonic() + 5
+        text = ""
+        while time.monotonic() < deadline:
+            text = driver.execute_script(
+                "var t = document.querySelector('div.vis-tooltip');"
+                "return t && t.style.visibility !== 'hidden' ? t.textContent : '';"
+            )
+            if title in text:
+                break
+            time.sleep(0.1)
+        assert title in text, f"tooltip shows {text!r}"
+        if node_id == xss:
+            driver.save_screenshot(str(screenshots / "view-hostile-tooltip.png"))
+    assert driver.execute_script("return document.querySelectorAll('img, a, b').length") == 0
+    with pytest.raises(NoAlertPresentException):
+        driver.switch_to.alert.text  # noqa: B018 - reading it is the check
+    assert console_errors(driver) == []
+
+
+def test_explorer_searches_expands_and_records_a_verdict(
+    graph_store: Graph, live_api: str, online_browser: Any, screenshots: Path
+) -> None:
+    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    store, ids, (xss, href) = graph_store
+    driver = online_browser
+    driver.get_log("browser")
+    driver.get(live_api + "/")
+    wait = WebDriverWait(driver, 20, poll_frequency=0.05)
+    wait.until(lambda d: d.execute_script("return window.explorerStarted === true"))
+    driver.find_element("id", "token").send_keys(TOKEN)
+    driver.find_element("id", "q").send_keys("onerror")
+    driver.find_element("css selector", "#search-form button").click()
+    wait.until(lambda d: d.execute_script("return window.explorerResults > 0"))
+    first = driver.find_element("css selector", "#results li div")
+    assert first.text == XSS_TITLE
+    first.click()
+    wait.until(lambda d: d.execute_script("return window.explorerReady === true"))
+    wait.until(lambda d: d.find_element("id", "claim-title").text == XSS_TITLE)
+    wait.until(lambda d: len(d.find_elements("css selector", "#claim-similar button")) >= 2)
+    expected = len(store.neighbourhood(xss, depth=1, limit=150).nodes)
+    drawn = driver.execute_script("return Object.keys(window.explorerNetwork.getPositions()).length")
+    assert drawn == expected
+    snippet = driver.find_element("id", "embed").get_attribute("value")
+    assert snippet.startswith("<iframe src=") and "/views/neighbourhood" in snippet
+    # Expanding a neighbour adds its neighbourhood to the panel.
+    driver.execute_script("window.explorerReady = false;")
+    driver.execute_script(
+        "var n = window.explorerNetwork; n.selectNodes([arguments[0]]);"
+        "n.body.emitter.emit('click', {nodes: [arguments[0]], edges: []});",
+        href,
+    )
+    wait.until(lambda d: d.execute_script("return window.explorerReady === true"))
+    union = {n.id for n in store.neighbourhood(xss, depth=1, limit=150).nodes}
+    union |= {n.id for n in store.neighbourhood(href, depth=1, limit=150).nodes}
+    wait.until(
+        lambda d: (
+            d.execute_script("return Object.keys(window.explorerNetwork.getPositions()).length") == len(union)
+        )
+    )
+    wait.until(lambda d: d.find_element("id", "claim-title").text == HREF_TITLE)
+    time.sleep(0.5)
+    driver.save_screenshot(str(screenshots / "explorer.png"))
+    # Confirm the similarity between the two hostile claims, as an analyst holding the token.
+    buttons = driver.find_elements("css selector", "#claim-similar button")
+    buttons[0].click()
+    wait.until(lambda d: "Recorded" in d.find_element("id", "status").text)
+    edge = next(e for e in store.edges_of(href, [EdgeType.SIMILAR_TO]) if xss in (e.source, e.target))
+    assert edge.properties.get("verdict") == "confirmed"
+    assert driver.execute_script("return document.querySelectorAll('#panel img, #results img').length") == 0
+    with pytest.raises(NoAlertPresentException):
+        driver.switch_to.alert.text  # noqa: B018
+    # Expanding an ordinary, well-connected claim as well, for a screenshot with something to see.
+    before = driver.execute_script("return Object.keys(window.explorerNetwork.getPositions()).length")
+    driver.execute_script("window.explorerReady = false;")
+    driver.execute_script(
+        "window.explorerNetwork.body.emitter.emit('click', {nodes: [arguments[0]], edges: []});",
+        ids.claims[0],
+    )
+    wait.until(lambda d: d.execute_script("return window.explorerReady === true"))
+    after = driver.execute_script("return Object.keys(window.explorerNetwork.getPositions()).length")
+    assert after > before
+    time.sleep(1.5)
+    driver.save_screenshot(str(screenshots / "explorer-expanded.png"))
+    assert console_errors(driver) == []
+
+
+def test_embedded_view_from_api_draws_in_an_iframe(
+    graph_store: Graph, live_api: str, online_browser: Any, screenshots: Path
+) -> None:
+    _, ids, _ = graph_store
+    driver = online_browser
+    driver.get_log("browser")
+    driver.get(f"{live_api}/views/country?id={ids.countries[5]}&limit=80")
+    wait_ready(driver)
+    assert drawn_nodes(driver) > 1
+    assert console_errors(driver) == []
+    driver.save_screenshot(str(screenshots / "view-country-from-api.png"))
