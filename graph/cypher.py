@@ -221,6 +221,20 @@ def adjacent(labels: Sequence[NodeLabel], edge_types: Sequence[EdgeType] | None)
     return _lookup(labels) + f"MATCH (n)-[r{_types(edge_types)}]-()\nWITH DISTINCT r\n" + _EDGE_RETURN
 
 
+def neighbour_ids(labels: Sequence[NodeLabel], edge_types: Sequence[EdgeType] | None) -> str:
+    """The ids one hop from the nodes: ids only, so a hub's thousands of edges cost little."""
+    return _lookup(labels) + f"MATCH (n)-[{_types(edge_types)}]-(m)\nRETURN DISTINCT m.id AS id"
+
+
+def edges_among(labels: Sequence[NodeLabel], edge_types: Sequence[EdgeType] | None) -> str:
+    """Edges that start at one of the nodes and end at an id in `$all`."""
+    return (
+        _lookup(labels)
+        + f"MATCH (n)-[r{_types(edge_types)}]->(m)\nWHERE m.id IN $all\n"
+        + _EDGE_RETURN
+    )
+
+
 def degrees(labels: Sequence[NodeLabel]) -> str:
     return _lookup(labels) + "RETURN n.id AS id, COUNT { (n)--() } AS degree"
 

@@ -361,6 +361,37 @@ class MemoryStore(GraphStore):
         edges.sort(key=lambda e: e.id)
         return edges
 
+    def neighbour_ids(self, ids: Sequence[str], edge_types: Sequence[EdgeType] | None = None) -> set[str]:
+        wanted = {t.value for t in edge_types} if edge_types is not None else None
+        found: set[str] = set()
+        with self._reading():
+            g = self._g
+            for node_id in ids:
+                if node_id not in g:
+                    continue
+                for adjacency in (g._succ[node_id], g._pred[node_id]):
+                    for other, keyed in adjacency.items():
+                        if wanted is None or not wanted.isdisjoint(keyed):
+                            found.add(other)
+        return found
+
+    def edges_among(self, ids: Sequence[str], edge_types: Sequence[EdgeType] | None = None) -> list[Edge]:
+        wanted = {t.value for t in edge_types} if edge_types is not None else None
+        members = set(ids)
+        with self._reading():
+            g = self._g
+            edges = [
+                self._edge(u, v, k, d)
+                for u in members
+                if u in g
+                for v, keyed in g._succ[u].items()
+                if v in members
+                for k, d in keyed.items()
+                if wanted is None or k in wanted
+            ]
+        edges.sort(key=lambda e: e.id)
+        return edges
+
     def degrees(self, ids: Sequence[str]) -> dict[str, int]:
         with self._reading():
             return {i: (self._g.degree(i) if i in self._g else 0) for i in ids}

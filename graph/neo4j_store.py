@@ -461,6 +461,33 @@ class Neo4jStore(GraphStore):
         edges.sort(key=lambda e: e.id)
         return edges
 
+    def neighbour_ids(self, ids: Sequence[str], edge_types: Sequence[EdgeType] | None = None) -> set[str]:
+        grouped = _by_label(ids)
+        if not grouped or (edge_types is not None and not edge_types):
+            return set()
+        labels = list(grouped)
+        query = cypher.neighbour_ids(labels, edge_types)
+
+        def work(tx: ManagedTransaction) -> set[str]:
+            return {r["id"] for r in tx.run(query, ids=[grouped[lab] for lab in labels])}
+
+        return self._read(work)
+
+    def edges_among(self, ids: Sequence[str], edge_types: Sequence[EdgeType] | None = None) -> list[Edge]:
+        grouped = _by_label(ids)
+        if not grouped or (edge_types is not None and not edge_types):
+            return []
+        labels = list(grouped)
+        query = cypher.edges_among(labels, edge_types)
+
+        def work(tx: ManagedTransaction) -> list[Edge]:
+            records = tx.run(query, ids=[grouped[lab] for lab in labels], all=list(dict.fromkeys(ids)))
+            return [_edge(r["type"], r["source"], r["target"], r["props"]) for r in records]
+
+        edges = self._read(work)
+        edges.sort(key=lambda e: e.id)
+        return edges
+
     def degrees(self, ids: Sequence[str]) -> dict[str, int]:
         grouped = _by_label(ids)
         found: dict[str, int] = {}

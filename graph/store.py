@@ -151,6 +151,14 @@ class GraphStore(ABC):
         """Every edge (of these types) with an endpoint among `ids`, each once, in edge-id order."""
 
     @abstractmethod
+    def neighbour_ids(self, ids: Sequence[str], edge_types: Sequence[EdgeType] | None = None) -> set[str]:
+        """The ids of nodes one edge (of these types) away from any of `ids`, either direction."""
+
+    @abstractmethod
+    def edges_among(self, ids: Sequence[str], edge_types: Sequence[EdgeType] | None = None) -> list[Edge]:
+        """Every edge (of these types) with both endpoints among `ids`, in edge-id order."""
+
+    @abstractmethod
     def degrees(self, ids: Sequence[str]) -> dict[str, int]:
         """Number of edges of any type at each of `ids` (0 for unknown ids)."""
 
@@ -236,11 +244,11 @@ class GraphStore(ABC):
         distance = {centre.id: 0}
         frontier = [centre.id]
         for level in range(1, depth + 1):
-            reached: set[str] = set()
-            for edge in self.adjacent(frontier, edge_types):
-                for other in (edge.source, edge.target):
-                    if other not in distance and (allowed is None or label_of(other) in allowed):
-                        reached.add(other)
+            reached = {
+                other
+                for other in self.neighbour_ids(frontier, edge_types)
+                if other not in distance and (allowed is None or label_of(other) in allowed)
+            }
             for other in reached:
                 distance[other] = level
             frontier = sorted(reached)
@@ -248,8 +256,7 @@ class GraphStore(ABC):
                 break
         ordered = sorted(distance, key=lambda i: (distance[i], i))
         kept = ordered[:limit]
-        kept_set = set(kept)
-        edges = [e for e in self.adjacent(kept, edge_types) if e.source in kept_set and e.target in kept_set]
+        edges = self.edges_among(kept, edge_types)
         return Subgraph(self.get_nodes(kept), edges, truncated=len(ordered) > limit, total=len(ordered))
 
     def shortest_paths(
