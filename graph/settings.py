@@ -22,7 +22,8 @@ def _default_data_dir() -> Path:
 
 
 def _env(name: str) -> AliasChoices:
-    return AliasChoices(f"NARRATIVES_{name}", f"NEO4J_{name}")
+    # An alias replaces the prefix, so both spellings are listed: NARRATIVES_NEO4J_URI and NEO4J_URI.
+    return AliasChoices(f"NARRATIVES_NEO4J_{name}", f"NEO4J_{name}")
 
 
 class Settings(BaseSettings):
@@ -64,6 +65,7 @@ class Settings(BaseSettings):
         "'self'",
         description="CSP `frame-ancestors` of embeddable views: who may put a view in an iframe.",
     )
+    max_upload_mb: int = Field(200, ge=1, description="Largest file `POST /ingest` accepts, in MiB.")
     host: str = Field("127.0.0.1", description="Address `narratives serve` listens on.")
     port: int = Field(8000, description="Port `narratives serve` listens on.")
     max_depth: int = Field(3, ge=0, le=3, description="Deepest neighbourhood a request may ask for.")
@@ -72,9 +74,7 @@ class Settings(BaseSettings):
     hub_degree: int = Field(
         200, ge=1, description="Nodes with more edges than this are not passed through by path search."
     )
-    link_after_load: bool = Field(
-        True, description="Compute lexical SIMILAR_TO links after every load."
-    )
+    link_after_load: bool = Field(True, description="Compute lexical SIMILAR_TO links after every load.")
     similarity_top_k: int = Field(10, ge=1, description="Most similar claims linked to each claim.")
     similarity_threshold: float = Field(
         0.35, ge=0, le=1, description="Lowest score a computed SIMILAR_TO link may have."
