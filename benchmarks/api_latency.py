@@ -1,0 +1,258 @@
+"""API latency and throughput through a real uvicorn on loopback.
+
+    python benchmarks/api_latency.py --store memory --data-dir DIR [--load FILE ...]
+    python benchmarks/api_latency.py --store neo4j --neo4j-uri bolt://127.0.0.1:7687 [--load FILE ...]
+
+Loads the files first when asked (same runner as `narratives load`), starts `uvicorn` in a child
+process on 127.0.0.1, then measures p50/p95 of `/claims?q=`, `/claims/{id}`, `/graph/neighbourhood`
+(depth 2, limit 500) and `/match`, one request at a time, and requests per second with 16 concurrent
+clients over a mix of the four. Request counts are bounded; nothing leaves the loopback interface.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from graph.factory import open_store  # noqa: E402 - after the path fix for a standalone run
+from graph.ontology import NodeLabel  # noqa: E402
+from graph.settings import Settings  # noqa: E402
+from graph.store import GraphStore  # noqa: E402
+
+Request = Callable[[httpx.Client], httpx.Response]
+
+
+def _get(path: str, params: dict[str, Any] | None = None) -> Request:
+    return lambda client: client.get(path, params=params)
+
+
+def _post(path: str, body: dict[str, Any]) -> Request:
+    return lambda client: client.post(path, json=body)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    values: dict[str, Any] = {"store": args.store}
+    if args.data_dir:
+        values["data_dir"] = Path(args.data_dir)
+    if args.neo4j_uri:
+        values["neo4j_uri"] = args.neo4j_uri
+    return Settings(**values)
+
+
+def _env(settings: Settings, args: argparse.Namespace) -> dict[str, str]:
+    env = dict(os.environ)
+    env["NARRATIVES_STORE"] = settings.store
+    env["NARRATIVES_DATA_DIR"] = str(settings.data_dir)
+    if args.neo4j_uri:
+        env["NEO4J_URI"] = args.neo4j_uri
+    return env
+
+
+def _load(store: GraphStore, settings: Settings, files: list[str]) -> str:
+    from loaders.runner import Runner
+
+    started = time.perf_counter()
+    report = Runner(store, settings).load([Path(f) for f in files])
+    took = time.perf_counter() - started
+    return f"loaded {report.records} records ({report.rejected} rejected) in {took:.1f} s"
+
+
+def _samples(store: GraphStore, n: int, seed: int) -> tuple[list[str], list[str], list[str], list[str]]:
+    """Query words, claim ids, neighbourhood centres and match texts, drawn from the loaded graph."""
+    rng = random.Random(seed)
+    page = store.find_nodes(NodeLabel.CLAIM, limit=5000)
+    claims = page.items
+    if not claims:
+        raise SystemExit("the store holds no claims: load some first (--load)")
+    picked = [rng.choice(claims) for _ in range(n)]
+    words = []
+    for claim in picked:
+        title_words = [w for w in str(claim.get("title", "")).split() if len(w) > 4 and w.isalpha()]
+        words.append(rng.choice(title_words) if title_words else "russia")
+    centres = [rng.choice(claims).id for _ in range(n)]
+    texts = [" ".join(str(c.get("title", "")).split()[:12]) or "sanctions" for c in picked]
+    return words, [c.id for c in picked], centres, texts
+
+
+def _timed(client: httpx.Client, requests: list[Request]) -> list[float]:
+    out = []
+    for request in requests:
+        started = time.perf_counter()
+        response = request(client)
+        elapsed = time.perf_counter() - started
+        if response.status_code != 200:
+            raise SystemExit(f"{response.request.url}: {response.status_code} {response.text[:300]}")
+        out.append(elapsed * 1000)
+    return out
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _throughput(base: str, requests: list[Request], clients: int) -> tuple[float, int]:
+    """Requests per second with `clients` threads sharing the list; errors counted, not hidden."""
+    lock = threading.Lock()
+    position = [0]
+    errors = [0]
+
+    def worker() -> None:
+        with httpx.Client(base_url=base, timeout=60) as client:
+            while True:
+                with lock:
+                    if position[0] >= len(requests):
+                        return
+                    request = requests[position[0]]
+                    position[0] += 1
+                if request(client).status_code != 200:
+                    with lock:
+                        errors[0] += 1
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return len(requests) / (time.perf_counter() - started), errors[0]
+
+
+def _wait_ready(base: str, proc: subprocess.Popen[bytes], seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"uvicorn exited with {proc.returncode}")
+        try:
+            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("uvicorn did not become ready")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--store", choices=["memory", "neo4j"], default="memory")
+    parser.add_argument("--data-dir", help="Embedded store's data directory.")
+    parser.add_argument("--neo4j-uri", help="Neo4j Bolt URI (default from settings).")
+    parser.add_argument("--load", nargs="*", default=[], help="Files to load before measuring.")
+    parser.add_argument("--requests", type=int, default=200, help="Timed requests per endpoint.")
+    parser.add_argument("--mix", type=int, default=2000, help="Requests in the concurrent run.")
+    parser.add_argument("--clients", type=int, default=16, help="Concurrent clients.")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
+    args = parser.parse_args(argv)
+
+    settings = _settings(args)
+    store = open_store(settings)
+    try:
+        note = _load(store, settings, args.load) if args.load else "no load (using the store as it is)"
+        counts = store.counts()
+        words, claim_ids, centres, texts = _samples(store, args.requests, args.seed)
+    finally:
+        store.close()
+    print(note, file=sys.stderr)
+
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "api.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        cwd=ROOT,
+        env=_env(settings, args),
+    )
+    try:
+        _wait_ready(base, proc)
+        endpoints: dict[str, list[Request]] = {
+            "/claims?q=": [_get("/claims", {"q": w}) for w in words],
+            "/claims/{id}": [_get(f"/claims/{i}") for i in claim_ids],
+            "/graph/neighbourhood d2 l500": [
+                _get("/graph/neighbourhood", {"id": i, "depth": 2, "limit": 500}) for i in centres
+            ],
+            "/match": [_post("/match", {"text": t, "k": 10}) for t in texts],
+        }
+        figures: dict[str, Any] = {
+            "store": args.store,
+            "nodes": sum(counts.nodes.values()),
+            "edges": sum(counts.edges.values()),
+            "endpoints": {},
+        }
+        with httpx.Client(base_url=base, timeout=60) as client:
+            for requests in endpoints.values():  # warm-up: caches, the matcher's first build, JIT-free paths
+                _timed(client, requests[:5])
+            for name, requests in endpoints.items():
+                ms = _timed(client, requests)
+                figures["endpoints"][name] = {
+                    "p50_ms": round(statistics.median(ms), 2),
+                    "p95_ms": round(_percentile(ms, 0.95), 2),
+                    "n": len(ms),
+                }
+        rng = random.Random(args.seed)
+        pool = [r for requests in endpoints.values() for r in requests]
+        mix = [rng.choice(pool) for _ in range(args.mix)]
+        rps, errors = _throughput(base, mix, args.clients)
+        figures["throughput"] = {
+            "clients": args.clients,
+            "requests": len(mix),
+            "req_per_s": round(rps, 1),
+            "errors": errors,
+        }
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+    if args.json:
+        print(json.dumps(figures, indent=2))
+    else:
+        print(f"{args.store} store: {figures['nodes']} nodes, {figures['edges']} edges")
+        print(f"{'endpoint':32} {'p50 ms':>8} {'p95 ms':>8}")
+        for name, f in figures["endpoints"].items():
+            print(f"{name:32} {f['p50_ms']:8.1f} {f['p95_ms']:8.1f}")
+        t = figures["throughput"]
+        print(
+            f"{t['clients']} clients, mixed: {t['req_per_s']:.0f} req/s over {t['requests']} requests "
+            f"({t['errors']} errors)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
