@@ -14,8 +14,7 @@ from rich.console import Console
 
 from cli.context import AppContext
 from graph.exc import InvalidInputError, LimitExceededError
-from visualisations.views import ViewFormat, ViewKind, ViewRequest
-from visualisations.views import render as render_view
+from visualisations.kinds import ViewFormat, ViewKind
 
 
 def render(
@@ -50,6 +49,10 @@ def render(
         raise InvalidInputError(f"{output}: the output must end in .html, .svg or .png") from None
     if depth > settings.max_depth:
         raise LimitExceededError(f"--depth: at most {settings.max_depth}, got {depth}")
+    # Imported here: the rendering machinery (pyvis, scipy) would slow every other command's start.
+    from visualisations.views import ViewRequest
+    from visualisations.views import render as render_view
+
     request = ViewRequest(
         kind=kind,
         id=node_id,

@@ -13,44 +13,21 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from typing import Any
 
-from api.explain import describe, sentence
 from graph.exc import InvalidInputError, LimitExceededError, NotFoundError
+from graph.explain import describe, sentence
 from graph.model import Edge, Node
 from graph.ontology import EdgeType, NodeLabel, label_of
 from graph.store import GraphStore, Subgraph
 from visualisations.html import chart_html, network_html
+from visualisations.kinds import ViewFormat, ViewKind
 from visualisations.network import GraphView
 from visualisations.style import node_caption
 from visualisations.svg import TimelineData, network_svg, timeline_svg
 
 E = EdgeType
 L = NodeLabel
-
-
-class ViewKind(StrEnum):
-    """The views there are."""
-
-    NEIGHBOURHOOD = "neighbourhood"
-    NARRATIVE = "narrative"
-    PATH = "path"
-    COUNTRY = "country"
-    TIMELINE = "timeline"
-
-
-class ViewFormat(StrEnum):
-    HTML = "html"
-    SVG = "svg"
-    PNG = "png"
-
-
-MEDIA_TYPES = {
-    ViewFormat.HTML: "text/html; charset=utf-8",
-    ViewFormat.SVG: "image/svg+xml",
-    ViewFormat.PNG: "image/png",
-}
 
 
 @dataclass(slots=True)

@@ -10,9 +10,9 @@ from fastapi.responses import Response
 
 from api.deps import ReadAuth, SettingsDep, StoreDep
 from api.errors import ERROR_RESPONSES, NOT_FOUND
-from api.explain import sentence
 from api.models import EdgeOut, Hop, NodeOut, PathList, PathOut, SubgraphOut
 from graph.exc import LimitExceededError
+from graph.explain import sentence
 from graph.ontology import EdgeType, NodeLabel
 from graph.store import MAX_PATH_LENGTH, MAX_PATHS
 

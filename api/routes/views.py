@@ -19,8 +19,9 @@ from api.errors import ERROR_RESPONSES, NOT_FOUND
 from graph.exc import LimitExceededError, NotFoundError
 from graph.store import MAX_PATH_LENGTH, MAX_PATHS
 from visualisations.html import content_security_policy, vis_css, vis_js
+from visualisations.kinds import MEDIA_TYPES, ViewFormat, ViewKind
 from visualisations.style import explorer_style
-from visualisations.views import MEDIA_TYPES, ViewFormat, ViewKind, ViewRequest, render
+from visualisations.views import ViewRequest, render
 
 router = APIRouter(tags=["views"])
 
