@@ -1,0 +1,193 @@
+"""Ranking quality: MAP@5, precision@1 and @5, recall@10 of our methods and of simple baselines.
+
+A `Ranker` turns a task's corpus into an index and returns, per query, the corpus positions it
+ranks best. The baselines are BM25 (Okapi, k1 = 1.2, b = 0.75) and a plain word TF-IDF cosine, run
+on the same queries in the same run.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+from graph.analysis.embedders import BlendEmbedder, LexicalEmbedder, SemanticEmbedder, fit_embed
+from graph.analysis.labelled import Task
+from graph.analysis.match import TextIndex
+from graph.analysis.text import words
+
+DEPTH = 10
+Ranker = Callable[[Task], list[list[int]]]
+
+
+@dataclass(slots=True)
+class Scores:
+    """The figures of one method on one task."""
+
+    task: str
+    split: str
+    method: str
+    queries: int
+    map5: float
+    p1: float
+    p5: float
+    r10: float
+    seconds: float
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def average_precision(ranked: Sequence[int], relevant: set[int], depth: int = 5) -> float:
+    """AP@depth: precision at each relevant rank within `depth`, over min(|relevant|, depth)."""
+    hits = 0
+    total = 0.0
+    for rank, item in enumerate(ranked[:depth], start=1):
+        if item in relevant:
+            hits += 1
+            total += hits / rank
+    return total / min(len(relevant), depth) if relevant else 0.0
+
+
+def evaluate(task: Task, rankings: list[list[int]], method: str, split: str, seconds: float) -> Scores:
+    """The figures of one set of rankings against the task's labels."""
+    n = len(task.queries)
+    ap = p1 = p5 = r10 = 0.0
+    for ranked, relevant in zip(rankings, task.relevant, strict=True):
+        ap += average_precision(ranked, relevant)
+        p1 += 1.0 if ranked[:1] and ranked[0] in relevant else 0.0
+        p5 += sum(1 for i in ranked[:5] if i in relevant) / 5
+        r10 += sum(1 for i in ranked[:10] if i in relevant) / len(relevant)
+    return Scores(
+        task.name, split, method, n,
+        round(ap / n, 4), round(p1 / n, 4), round(p5 / n, 4), round(r10 / n, 4), round(seconds, 2),
+    )
+
+
+def _top(scores: np.ndarray, exclude: int | None, depth: int = DEPTH) -> list[int]:
+    if exclude is not None:
+        scores[exclude] = -np.inf
+    depth = min(depth, len(scores))
+    top = np.argpartition(-scores, depth - 1)[:depth]
+    return sorted(top.tolist(), key=lambda i: (-scores[i], i))
+
+
+def _excluded(task: Task, q: int) -> int | None:
+    return task.exclude[q] if task.exclude else None
+
+
+def bm25_ranker(task: Task, k1: float = 1.2, b: float = 0.75) -> list[list[int]]:
+    """Okapi BM25 over words (stop words left out)."""
+    counts = CountVectorizer(analyzer=words, dtype=np.float32)
+    tf = sp.csr_matrix(counts.fit_transform(task.corpus), dtype=np.float32)
+    n = tf.shape[0]
+    df = np.bincount(tf.indices, minlength=tf.shape[1])
+    idf = np.log(1 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
+    lengths = np.asarray(tf.sum(axis=1)).ravel()
+    norm = k1 * (1 - b + b * lengths / max(lengths.mean(), 1e-9))
+    weights = tf.copy()
+    row_norm = np.repeat(norm, np.diff(tf.indptr))
+    weights.data = weights.data * (k1 + 1) / (weights.data + row_norm) * idf[weights.indices]
+    queries = counts.transform(task.queries)
+    queries.data[:] = 1.0
+    out = []
+    for q in range(queries.shape[0]):
+        scores = np.asarray((weights @ queries[q].T).todense()).ravel()
+        out.append(_top(scores, _excluded(task, q)))
+    return out
+
+
+def tfidf_ranker(task: Task) -> list[list[int]]:
+    """Plain word TF-IDF cosine (scikit-learn defaults, English stop words)."""
+    vectorizer = TfidfVectorizer(stop_words="english")
+    docs = vectorizer.fit_transform(task.corpus)
+    queries = vectorizer.transform(task.queries)
+    out = []
+    for q in range(queries.shape[0]):
+        scores = np.asarray((docs @ queries[q].T).todense()).ravel()
+        out.append(_top(scores, _excluded(task, q)))
+    return out
+
+
+def index_ranker(make_embedder: Callable[[], object], *, units: bool = True) -> Ranker:
+    """Our match scoring (`TextIndex`: whole text and sentences) with the embedder given."""
+
+    def rank(task: Task) -> list[list[int]]:
+        index = TextIndex(task.corpus, make_embedder(), units=units)  # type: ignore[arg-type]
+        return [
+            [i for i, _ in index.search(query, DEPTH, _excluded(task, q))]
+            for q, query in enumerate(task.queries)
+        ]
+
+    return rank
+
+
+def pairs_ranker(task: Task) -> list[list[int]]:
+    """What `link_claims` computes: whole-text lexical cosine between corpus entries, top 10 each.
+
+    Only for tasks whose queries are corpus entries (`exclude` names each query's own position).
+    """
+    vectors = sp.csr_matrix(fit_embed(LexicalEmbedder(), task.corpus))
+    out: list[list[int]] = []
+    for q in range(len(task.queries)):
+        position = _excluded(task, q)
+        if position is None:
+            out.append([])
+            continue
+        scores = np.asarray((vectors @ vectors[position].T).todense()).ravel()
+        out.append(_top(scores, position))
+    return out
+
+
+def methods(task: Task, semantic: bool) -> list[tuple[str, Ranker]]:
+    """The methods an evaluation compares: the baselines first, then ours."""
+    out: list[tuple[str, Ranker]] = [
+        ("baseline: BM25", bm25_ranker),
+        ("baseline: TF-IDF words", tfidf_ranker),
+    ]
+    if task.name.startswith("similar"):
+        out.append(("ours: link_claims (lexical)", pairs_ranker))
+    out += [
+        ("ours: lexical whole text", index_ranker(LexicalEmbedder, units=False)),
+        ("ours: lexical + sentences", index_ranker(LexicalEmbedder)),
+    ]
+    if semantic and SemanticEmbedder.available():
+        # Whole texts only: embedding every sentence of the corpus too costs minutes on a CPU.
+        out.append(("ours: semantic", index_ranker(SemanticEmbedder, units=False)))
+        out.append(
+            (
+                "ours: lexical+semantic blend",
+                index_ranker(
+                    lambda: BlendEmbedder([(LexicalEmbedder(), 0.5), (SemanticEmbedder(), 0.5)]), units=False
+                ),
+            )
+        )
+    return out
+
+
+def run(tasks: Sequence[Task], splits: Sequence[str] = ("test",), semantic: bool = True) -> list[Scores]:
+    """Every method on every task and split."""
+    results = []
+    for task in tasks:
+        for split in splits:
+            part = task.subset(split) if split != "all" else task
+            for name, ranker in methods(part, semantic):
+                began = time.perf_counter()
+                rankings = ranker(part)
+                results.append(evaluate(part, rankings, name, split, time.perf_counter() - began))
+    return results
+
+
+def improvement(results: Sequence[Scores], task: str, split: str) -> float:
+    """How much our best MAP@5 beats the best baseline's, as a ratio (1.0 = no better)."""
+    mine = [r for r in results if r.task == task and r.split == split]
+    ours = [r.map5 for r in mine if r.method.startswith("ours")]
+    base = [r.map5 for r in mine if r.method.startswith("baseline")]
+    if not ours or not base or not max(base):
+        return math.nan
+    return max(ours) / max(base)
