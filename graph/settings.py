@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -85,3 +85,10 @@ class Settings(BaseSettings):
     comeback_gap_days: int = Field(
         90, ge=1, description="A narrative that reappears after this many quiet days has come back."
     )
+
+    @field_validator("api_token", "neo4j_password", mode="before")
+    @classmethod
+    def _empty_secret_is_unset(cls, value: object) -> object:
+        # `NARRATIVES_API_TOKEN=` in a compose file or .env means "no token", never "the empty token".
+        return None if value == "" else value
+
