@@ -51,13 +51,19 @@ class Source:
 
     @classmethod
     def decode(cls, text: str) -> Source:
-        dataset, file, locator = (text.split("|") + ["", ""])[:3]
-        return cls(_unescape(dataset), _unescape(file), _unescape(locator))
+        return _decode(text)
 
     @staticmethod
     def prefix(dataset: str, file: str | None = None) -> str:
         """The encoded prefix every source of one dataset (or one file of it) starts with."""
         return f"{_escape(dataset)}|" if file is None else f"{_escape(dataset)}|{_escape(file)}|"
+
+
+@lru_cache(maxsize=65536)
+def _decode(text: str) -> Source:
+    # Sources are frozen, so one decoded instance can stand for every repeat of the same string.
+    dataset, file, locator = (text.split("|") + ["", ""])[:3]
+    return Source(_unescape(dataset), _unescape(file), _unescape(locator))
 
 
 @dataclass(slots=True)

@@ -243,6 +243,7 @@ class GraphStore(ABC):
         allowed = set(labels) if labels else None
         distance = {centre.id: 0}
         frontier = [centre.id]
+        ordered = [centre.id]  # nearest first, ties by id: each level is sorted as it is reached
         for level in range(1, depth + 1):
             reached = {
                 other
@@ -251,13 +252,18 @@ class GraphStore(ABC):
             }
             for other in reached:
                 distance[other] = level
+            room = limit - len(ordered)
+            if level == depth and room < len(reached):
+                # The last level is only counted past the limit: no need to sort all of it.
+                ordered.extend(heapq.nsmallest(max(room, 0), reached))
+                break
             frontier = sorted(reached)
+            ordered.extend(frontier)
             if not frontier:
                 break
-        ordered = sorted(distance, key=lambda i: (distance[i], i))
         kept = ordered[:limit]
         edges = self.edges_among(kept, edge_types)
-        return Subgraph(self.get_nodes(kept), edges, truncated=len(ordered) > limit, total=len(ordered))
+        return Subgraph(self.get_nodes(kept), edges, truncated=len(distance) > limit, total=len(distance))
 
     def shortest_paths(
         self,
