@@ -33,7 +33,7 @@ test: $(STAMP)
 	$(BIN)/pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check graph loaders api visualisations cli tests
+	$(BIN)/ruff check graph loaders api visualisations cli tests benchmarks
 	$(BIN)/mypy
 
 fmt: $(STAMP)

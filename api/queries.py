@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from api.models import CountedNode, NodeOut
+from api.models import CountedNode, NodeList, NodeOut, nodes_out
 from graph.model import Edge, Node
-from graph.ontology import EdgeType
+from graph.ontology import EdgeType, NodeLabel
 from graph.store import GraphStore
 
 TOP = 25  # how many counted neighbours a detail view lists
@@ -50,3 +50,26 @@ def counted_through(
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
     by_id = {n.id: n for n in store.get_nodes([i for i, _ in ranked])}
     return [CountedNode(node=NodeOut.of(by_id[i]), claims=c) for i, c in ranked if i in by_id]
+
+
+def named_nodes(
+    store: GraphStore,
+    label: NodeLabel,
+    *,
+    q: str | None,
+    kind: str | None,
+    sort: str,
+    offset: int,
+    limit: int,
+) -> NodeList:
+    """One page of the nodes of a label, by words of their name and by kind: the shape of every
+    `/narratives`, `/countries` and `/actors` listing."""
+    page = store.find_nodes(
+        label,
+        query=q if q and q.strip() else None,
+        filters={"kind": kind} if kind else None,
+        order_by=sort,
+        offset=offset,
+        limit=limit,
+    )
+    return NodeList(data=nodes_out(page.items), count=page.total, offset=offset, limit=limit)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query
 from api.deps import ReadAuth, SettingsDep, StoreDep, check_page, node_of
 from api.errors import ERROR_RESPONSES, NOT_FOUND
 from api.models import ActorDetail, NodeList, NodeOut, nodes_out
-from api.queries import counted_through
+from api.queries import counted_through, named_nodes
 from graph.ontology import ActorKind, EdgeType, NodeLabel
 
 router = APIRouter(prefix="/actors", tags=["actors"], dependencies=[ReadAuth])
@@ -29,15 +29,8 @@ def list_actors(
 ) -> NodeList:
     """Actors and outlets, by name."""
     check_page(settings, limit)
-    page = store.find_nodes(
-        NodeLabel.ACTOR,
-        query=q if q and q.strip() else None,
-        filters={"kind": kind.value} if kind else None,
-        order_by=sort,
-        offset=offset,
-        limit=limit,
-    )
-    return NodeList(data=nodes_out(page.items), count=page.total, offset=offset, limit=limit)
+    kind_value = kind.value if kind else None
+    return named_nodes(store, NodeLabel.ACTOR, q=q, kind=kind_value, sort=sort, offset=offset, limit=limit)
 
 
 @router.get("/{actor_id}", response_model=ActorDetail, responses={**ERROR_RESPONSES, **NOT_FOUND})

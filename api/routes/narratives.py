@@ -21,7 +21,7 @@ from api.models import (
     TimelineOut,
     nodes_out,
 )
-from api.queries import counted_through, neighbours
+from api.queries import counted_through, named_nodes, neighbours
 from graph.ontology import EdgeType, NarrativeKind, NodeLabel
 
 router = APIRouter(prefix="/narratives", tags=["narratives"], dependencies=[ReadAuth])
@@ -46,15 +46,10 @@ def list_narratives(
 ) -> NodeList:
     """Narratives, by name, optionally filtered by words of the name and by kind."""
     check_page(settings, limit)
-    page = store.find_nodes(
-        NodeLabel.NARRATIVE,
-        query=q if q and q.strip() else None,
-        filters={"kind": kind.value} if kind else None,
-        order_by=sort,
-        offset=offset,
-        limit=limit,
+    kind_value = kind.value if kind else None
+    return named_nodes(
+        store, NodeLabel.NARRATIVE, q=q, kind=kind_value, sort=sort, offset=offset, limit=limit
     )
-    return NodeList(data=nodes_out(page.items), count=page.total, offset=offset, limit=limit)
 
 
 @router.get("/{narrative_id}", response_model=NarrativeDetail, responses={**ERROR_RESPONSES, **NOT_FOUND})
