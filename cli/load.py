@@ -49,7 +49,10 @@ def load(
     """Load cases, articles and datasets; `--format auto` says which format it chose for each file."""
     app: AppContext = ctx.obj
     console = Console(stderr=True)
-    files = walk(paths)
+    skipped: list[Path] = []
+    files = walk(paths, skipped)
+    for doc in skipped:
+        console.print(f"{doc}: skipped, documentation (name the file to load it)", highlight=False)
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),

@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import json
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -58,6 +59,7 @@ class LoadReport:
     written: WriteResult = field(default_factory=WriteResult)
     rejections: list[Rejection] = field(default_factory=list)
     removed: int = 0  # nodes and edges `replace` removed first
+    skipped: list[str] = field(default_factory=list)  # documentation passed over in walked folders
     linked: str | None = None  # what the similarity linker reported, if it ran
     elapsed: float = 0.0
 
@@ -96,16 +98,26 @@ class LoadReport:
         }
 
 
-def walk(paths: Sequence[Path]) -> list[Path]:
-    """The files to load: each file given, and every visible file under each directory, sorted."""
+# Documentation that sits beside data in a folder (a dataset's README or SCHEMA): passed over when a
+# directory is walked, and said so; named explicitly, such a file is loaded (or refused) like any other.
+_DOCUMENTATION = re.compile(r"^(readme|schema|license|licence|changelog)\b.*|.*\.md$", re.IGNORECASE)
+
+
+def walk(paths: Sequence[Path], skipped: list[Path] | None = None) -> list[Path]:
+    """The files to load: each file given, and every visible data file under each directory, sorted.
+
+    Documentation files found in a directory go to `skipped` (when given) instead."""
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            out.extend(
-                p
-                for p in sorted(path.rglob("*"))
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+            for p in sorted(path.rglob("*")):
+                if not p.is_file() or any(part.startswith(".") for part in p.relative_to(path).parts):
+                    continue
+                if _DOCUMENTATION.match(p.name):
+                    if skipped is not None:
+                        skipped.append(p)
+                    continue
+                out.append(p)
         elif path.is_file():
             out.append(path)
         else:
@@ -152,7 +164,10 @@ class Runner:
 
     def load(self, paths: Sequence[Path], fmt: str = "auto", mapping: Path | None = None) -> LoadReport:
         """Loads files and directories; every file's format is settled before anything is written."""
-        return self.run([(path, *choose_loader(path, fmt, mapping)) for path in walk(paths)])
+        skipped: list[Path] = []
+        report = self.run([(path, *choose_loader(path, fmt, mapping)) for path in walk(paths, skipped)])
+        report.skipped = [str(p) for p in skipped]
+        return report
 
     def run(self, plan: Sequence[tuple[Path, Loader, str]]) -> LoadReport:
         """Loads each (file, loader, how the loader was chosen)."""
