@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
 
-from graph.exc import LoadError
+from graph.exc import InvalidInputError, LoadError
 from graph.model import Source
 from loaders.base import Loader, Record, Rejection
 from loaders.casetext import Case, case_record, is_disproof, paragraphs
@@ -77,7 +77,10 @@ class BareCaseLoader(Loader):
         claim = "\n".join(p.text for p in claim_paras)
         disproof = "" if cut is None else "\n".join(p.text for p in paras[cut:])
         source = Source(self.dataset, str(path), f"line {paras[0].line}")
-        record = case_record(Case(title=short_title(claim), claim=claim, disproof=disproof), source)
+        try:
+            record = case_record(Case(title=short_title(claim), claim=claim, disproof=disproof), source)
+        except InvalidInputError as exc:
+            raise LoadError(f"no words to key the claim on ({exc})", file=str(path)) from exc
         if cut is None:
             record.notes.append(f"{path}: no disproof found; the whole text is taken as the claim")
         yield record

@@ -8,11 +8,12 @@ graph. A record is written whole or not at all; a bad one becomes a `Rejection` 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from graph.exc import InvalidInputError
 from graph.model import Edge, Node, Source
 
 
@@ -66,3 +67,14 @@ class Loader(ABC):
     @abstractmethod
     def read(self, path: Path) -> Iterator[Record | Rejection]:
         """The file's records, lazily, with a `Rejection` for each unit that cannot be loaded."""
+
+
+def guarded(
+    file: str, line: int | None, build: Callable[..., Record | Rejection], *args: Any
+) -> Record | Rejection:
+    """The record `build` makes, or a `Rejection` when a value in it cannot be used (a keyword or name
+    with nothing to key it on): one bad row never ends the load of the others."""
+    try:
+        return build(*args)
+    except InvalidInputError as exc:
+        return Rejection(file, line, str(exc))

@@ -22,7 +22,7 @@ from graph.ids import make_id, normalise
 from graph.model import Node, Source
 from graph.ontology import NodeLabel
 from loaders.actors import name_key
-from loaders.base import Loader, Record, Rejection
+from loaders.base import Loader, Record, Rejection, guarded
 from loaders.resolve import claim_id
 from loaders.tabular import (
     Row,
@@ -99,8 +99,9 @@ def _posts_record(row: Row, source: Source, owners: dict[tuple[str, str], str]) 
     nodes, edges, unresolved = country_links(cid, split_list(row.get("countries"), SEPARATOR), source)
     record.nodes += nodes
     record.edges += edges
-    record.notes += [f"{source.file}:{row.line}: country {name!r} not recognised; left out"
-                     for name in unresolved]
+    record.notes += [
+        f"{source.file}:{row.line}: country {name!r} not recognised; left out" for name in unresolved
+    ]
     nodes, edges, skipped = outlet_links(cid, split_list(row.get("outlets"), SEPARATOR), source)
     record.nodes += nodes
     record.edges += edges
@@ -131,7 +132,8 @@ class CknabsPostsLoader(Loader):
             if isinstance(item, Rejection):
                 yield item
                 continue
-            yield _posts_record(item, Source(self.dataset, path.name, f"line {item.line}"), owners)
+            source = Source(self.dataset, path.name, f"line {item.line}")
+            yield guarded(path.name, item.line, _posts_record, item, source, owners)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,8 +152,11 @@ def companion_posts(path: Path) -> Path:
     for candidate in candidates:
         if candidate.is_file():
             return candidate
-    raise LoadError("a publications file is read beside its posts file, and none was found "
-                    f"(looked for {', '.join(c.name for c in candidates)})", file=str(path))
+    raise LoadError(
+        "a publications file is read beside its posts file, and none was found "
+        f"(looked for {', '.join(c.name for c in candidates)})",
+        file=str(path),
+    )
 
 
 def _cases(posts: Path) -> dict[str, _Case]:
@@ -178,8 +183,11 @@ def match_outlet(url: str, outlets: tuple[str, ...]) -> str | None:
     best: tuple[int, str] | None = None
     for name in outlets:
         key = name_key(name)
-        score = len(key) if key and (key in host or host in key) else max(
-            (len(w) for w in _WORD.findall(name.casefold()) if w in host), default=0)
+        score = (
+            len(key)
+            if key and (key in host or host in key)
+            else max((len(w) for w in _WORD.findall(name.casefold()) if w in host), default=0)
+        )
         if score and (best is None or score > best[0]):
             best = (score, name)
     return best[1] if best else None
@@ -221,13 +229,20 @@ class CknabsPublicationsLoader(Loader):
             source = Source(self.dataset, path.name, f"line {item.line}")
             cid = case.id
             # Defaults only: this file must not overwrite what the posts file says about the case.
-            claim = Node(cid, NodeLabel.CLAIM, {}, [source],
-                         defaults={"title": case.title, "date": case.date, "url": case_url})
+            claim = Node(
+                cid,
+                NodeLabel.CLAIM,
+                {},
+                [source],
+                defaults={"title": case.title, "date": case.date, "url": case_url},
+            )
             record = Record(source.locator, [claim])
             name = match_outlet(article, case.outlets)
             if name is None:
-                record.notes.append(f"{path.name}:{item.line}: article {article} matches none of the "
-                                    f"case's outlets ({', '.join(case.outlets) or 'none listed'}); left out")
+                record.notes.append(
+                    f"{path.name}:{item.line}: article {article} matches none of the "
+                    f"case's outlets ({', '.join(case.outlets) or 'none listed'}); left out"
+                )
                 yield record
                 continue
             nodes, edges, skipped = outlet_links(cid, [name], source, {name: article})
@@ -235,4 +250,3 @@ class CknabsPublicationsLoader(Loader):
             record.nodes += nodes
             record.edges += edges
             yield record
-

@@ -21,7 +21,7 @@ from graph.ids import make_id, normalise
 from graph.model import Edge, Node, Source
 from graph.ontology import ActorKind, EdgeType, NodeLabel
 from loaders.actors import actor
-from loaders.base import Loader, Record, Rejection
+from loaders.base import Loader, Record, Rejection, guarded
 from loaders.countries import find_countries
 from loaders.resolve import claim_id
 from loaders.tabular import (
@@ -37,51 +37,152 @@ from loaders.tabular import (
 
 CSV_COLUMNS: Final = ("rating_alternateName", "claimReview_claimReviewed", "claimReview_url")
 DATE_FORMATS: Final = ("%Y-%m-%d", "%d/%m/%Y", "%B %d, %Y", "%b %d, %Y", "%d %B %Y")
-_NO_AUTHOR: Final = frozenset({"", "multiple sources", "various sources", "various", "unknown", "anonymous",
-                               "social media users", "multiple people"})
+_NO_AUTHOR: Final = frozenset(
+    {
+        "",
+        "multiple sources",
+        "various sources",
+        "various",
+        "unknown",
+        "anonymous",
+        "social media users",
+        "multiple people",
+    }
+)
 
 # Ratings as fact-checkers write them -> normalised value; looked up whole first, then by phrase.
 RATINGS: Final[Mapping[str, str]] = {
-    "false": "false", "fake": "false", "pants on fire": "false", "pants on fire!": "false",
-    "incorrect": "false", "not true": "false", "wrong": "false", "hoax": "false", "scam": "false",
-    "fabricated": "false", "misattributed": "false", "baseless": "false", "disinformation": "false",
-    "mostly false": "misleading", "partly false": "misleading", "partlyfalse": "misleading",
-    "partially false": "misleading", "half false": "misleading", "somewhat false": "misleading",
-    "misleading": "misleading", "missing context": "misleading", "lacks context": "misleading",
-    "out of context": "misleading", "decontextualized": "misleading", "decontextualised": "misleading",
-    "miscaptioned": "misleading", "altered image": "misleading", "altered photo": "misleading",
-    "altered photo/video": "misleading", "altered video": "misleading", "manipulated": "misleading",
-    "exaggerated": "misleading", "exaggeration": "misleading", "distorted": "misleading",
-    "half true": "mixed", "half-true": "mixed", "mixture": "mixed", "mixed": "mixed",
-    "partly true": "mixed", "partially true": "mixed", "somewhat true": "mixed", "unsupported": "mixed",
-    "true": "true", "correct": "true", "accurate": "true", "mostly true": "true",
-    "correct attribution": "true", "mostly correct": "true", "verified": "true",
-    "unproven": "unrated", "unverified": "unrated", "unknown": "unrated", "other": "unrated",
-    "legend": "unrated", "satire": "unrated", "originated as satire": "unrated", "labeled satire": "unrated",
-    "research in progress": "unrated", "no evidence": "unrated", "outdated": "unrated",
+    "false": "false",
+    "fake": "false",
+    "pants on fire": "false",
+    "pants on fire!": "false",
+    "incorrect": "false",
+    "not true": "false",
+    "wrong": "false",
+    "hoax": "false",
+    "scam": "false",
+    "fabricated": "false",
+    "misattributed": "false",
+    "baseless": "false",
+    "disinformation": "false",
+    "mostly false": "misleading",
+    "partly false": "misleading",
+    "partlyfalse": "misleading",
+    "partially false": "misleading",
+    "half false": "misleading",
+    "somewhat false": "misleading",
+    "misleading": "misleading",
+    "missing context": "misleading",
+    "lacks context": "misleading",
+    "out of context": "misleading",
+    "decontextualized": "misleading",
+    "decontextualised": "misleading",
+    "miscaptioned": "misleading",
+    "altered image": "misleading",
+    "altered photo": "misleading",
+    "altered photo/video": "misleading",
+    "altered video": "misleading",
+    "manipulated": "misleading",
+    "exaggerated": "misleading",
+    "exaggeration": "misleading",
+    "distorted": "misleading",
+    "half true": "mixed",
+    "half-true": "mixed",
+    "mixture": "mixed",
+    "mixed": "mixed",
+    "partly true": "mixed",
+    "partially true": "mixed",
+    "somewhat true": "mixed",
+    "unsupported": "mixed",
+    "true": "true",
+    "correct": "true",
+    "accurate": "true",
+    "mostly true": "true",
+    "correct attribution": "true",
+    "mostly correct": "true",
+    "verified": "true",
+    "unproven": "unrated",
+    "unverified": "unrated",
+    "unknown": "unrated",
+    "other": "unrated",
+    "legend": "unrated",
+    "satire": "unrated",
+    "originated as satire": "unrated",
+    "labeled satire": "unrated",
+    "research in progress": "unrated",
+    "no evidence": "unrated",
+    "outdated": "unrated",
     # Spanish, Portuguese, Italian, French, German, Dutch, Polish, Czech, Russian, Ukrainian
-    "falso": "false", "falsa": "false", "faux": "false", "fausse": "false", "falsch": "false",
-    "onwaar": "false", "fałsz": "false", "nepravda": "false", "ложь": "false", "неправда": "false",
-    "фейк": "false", "engañoso": "misleading", "enganoso": "misleading", "fuorviante": "misleading",
-    "trompeur": "misleading", "irreführend": "misleading", "misleidend": "misleading",
-    "manipulacja": "misleading", "zavádějící": "misleading", "манипуляция": "misleading",
-    "маніпуляція": "misleading", "impreciso": "mixed", "parcialmente falso": "misleading",
-    "parcialmente verdadero": "mixed", "parcialmente verdadeiro": "mixed", "sin contexto": "misleading",
-    "fuera de contexto": "misleading", "sem contexto": "misleading", "en partie faux": "misleading",
-    "verdadero": "true", "verdadeiro": "true", "vero": "true", "vrai": "true", "richtig": "true",
-    "wahr": "true", "waar": "true", "prawda": "true", "pravda": "true", "правда": "true",
+    "falso": "false",
+    "falsa": "false",
+    "faux": "false",
+    "fausse": "false",
+    "falsch": "false",
+    "onwaar": "false",
+    "fałsz": "false",
+    "nepravda": "false",
+    "ложь": "false",
+    "неправда": "false",
+    "фейк": "false",
+    "engañoso": "misleading",
+    "enganoso": "misleading",
+    "fuorviante": "misleading",
+    "trompeur": "misleading",
+    "irreführend": "misleading",
+    "misleidend": "misleading",
+    "manipulacja": "misleading",
+    "zavádějící": "misleading",
+    "манипуляция": "misleading",
+    "маніпуляція": "misleading",
+    "impreciso": "mixed",
+    "parcialmente falso": "misleading",
+    "parcialmente verdadero": "mixed",
+    "parcialmente verdadeiro": "mixed",
+    "sin contexto": "misleading",
+    "fuera de contexto": "misleading",
+    "sem contexto": "misleading",
+    "en partie faux": "misleading",
+    "verdadero": "true",
+    "verdadeiro": "true",
+    "vero": "true",
+    "vrai": "true",
+    "richtig": "true",
+    "wahr": "true",
+    "waar": "true",
+    "prawda": "true",
+    "pravda": "true",
+    "правда": "true",
     # Arabic and Hindi, as Fatabyyano and Vishvas News write them
-    "زائف": "false", "كاذب": "false", "خطأ": "false", "مضلل": "misleading", "صحيح": "true",
-    "فرجي": "false", "फर्जी": "false", "झूठ": "false", "गलत": "false", "भ्रामक": "misleading",
-    "सच": "true", "सही": "true",
+    "زائف": "false",
+    "كاذب": "false",
+    "خطأ": "false",
+    "مضلل": "misleading",
+    "صحيح": "true",
+    "فرجي": "false",
+    "फर्जी": "false",
+    "झूठ": "false",
+    "गलत": "false",
+    "भ्रामक": "misleading",
+    "सच": "true",
+    "सही": "true",
 }
 # Phrases searched inside a longer rating ("False, the photo is from 2015"), most specific first.
 RATING_PHRASES: Final[tuple[tuple[str, str], ...]] = (
-    ("pants on fire", "false"), ("mostly false", "misleading"), ("partly false", "misleading"),
-    ("partially false", "misleading"), ("half true", "mixed"), ("mostly true", "true"),
-    ("not true", "false"), ("missing context", "misleading"), ("misleading", "misleading"),
-    ("satire", "unrated"), ("false", "false"), ("fake", "false"), ("incorrect", "false"),
-    ("true", "true"), ("correct", "true"),
+    ("pants on fire", "false"),
+    ("mostly false", "misleading"),
+    ("partly false", "misleading"),
+    ("partially false", "misleading"),
+    ("half true", "mixed"),
+    ("mostly true", "true"),
+    ("not true", "false"),
+    ("missing context", "misleading"),
+    ("misleading", "misleading"),
+    ("satire", "unrated"),
+    ("false", "false"),
+    ("fake", "false"),
+    ("incorrect", "false"),
+    ("true", "true"),
+    ("correct", "true"),
 )
 
 
@@ -152,8 +253,9 @@ def review_record(review: Review, source: Source, line: int | None) -> Record | 
     if not title:
         return Rejection(source.file, line, "missing required field 'claimReviewed' (and no headline)")
     if not review.claim:
-        record.notes.append(f"{source.file}:{source.locator}: no claimReviewed; the review's headline "
-                            "stands for the claim")
+        record.notes.append(
+            f"{source.file}:{source.locator}: no claimReviewed; the review's headline stands for the claim"
+        )
     try:
         claim_date = parse_date(review.claim_date, DATE_FORMATS) if review.claim_date else None
         review_date = parse_date(review.date, DATE_FORMATS) if review.date else None
@@ -163,26 +265,43 @@ def review_record(review: Review, source: Source, line: int | None) -> Record | 
         cid = claim_id(title, claim_date, title)
     except InvalidIdError as exc:
         return Rejection(source.file, line, f"claim cannot be keyed: {exc}")
-    props = {"title": title, "text": review.claim or None, "date": claim_date,
-             "url": review.claim_url or None, "languages": review.languages or None,
-             "keywords": review.keywords or None}
+    props = {
+        "title": title,
+        "text": review.claim or None,
+        "date": claim_date,
+        "url": review.claim_url or None,
+        "languages": review.languages or None,
+        "keywords": review.keywords or None,
+    }
     record.nodes.append(Node(cid, NodeLabel.CLAIM, {k: v for k, v in props.items() if v}, [source]))
     debunk_key = (review.url,) if review.url else (review.publisher or "unknown publisher", cid)
     text = review.body or review.headline or f"Rated {review.rating or 'unrated'} by {review.publisher}"
-    debunk_props = {"text": text, "url": review.url or None, "publisher": review.publisher or None,
-                    "rating": review.rating or None, "rating_value": review.rating_value, "date": review_date}
-    debunk = Node(make_id(NodeLabel.DEBUNK, *debunk_key), NodeLabel.DEBUNK,
-                  {k: v for k, v in debunk_props.items() if v}, [source])
+    debunk_props = {
+        "text": text,
+        "url": review.url or None,
+        "publisher": review.publisher or None,
+        "rating": review.rating or None,
+        "rating_value": review.rating_value,
+        "date": review_date,
+    }
+    debunk = Node(
+        make_id(NodeLabel.DEBUNK, *debunk_key),
+        NodeLabel.DEBUNK,
+        {k: v for k, v in debunk_props.items() if v},
+        [source],
+    )
     record.nodes.append(debunk)
     record.edges.append(Edge(EdgeType.DEBUNKS, debunk.id, cid, sources=[source]))
     author = review.author.strip()
     if normalise(author) not in _NO_AUTHOR and normalise(author) != normalise(review.publisher):
         try:
-            nodes, edges = actor_links(cid, [actor(author, review.author_kind)], EdgeType.ATTRIBUTED_TO,
-                                       source, author)
+            nodes, edges = actor_links(
+                cid, [actor(author, review.author_kind)], EdgeType.ATTRIBUTED_TO, source, author
+            )
         except InvalidIdError:
-            record.notes.append(f"{source.file}:{source.locator}: author {author!r} cannot be keyed; "
-                                "left out")
+            record.notes.append(
+                f"{source.file}:{source.locator}: author {author!r} cannot be keyed; left out"
+            )
         else:
             record.nodes += nodes
             record.edges += edges
@@ -193,6 +312,7 @@ def review_record(review: Review, source: Source, line: int | None) -> Record | 
 
 
 # -- ClaimsKG CSV --------------------------------------------------------------------------------
+
 
 def review_from_row(row: Row) -> Review:
     def get(column: str) -> str:
@@ -209,13 +329,15 @@ def review_from_row(row: Row) -> Review:
         date=get("claimReview_datePublished"),
         body=get("extra_body"),
         rating=rating,
-        rating_value=normalise_rating(rating, get("rating_ratingValue"), get("rating_bestRating"),
-                                      get("rating_worstRating")),
+        rating_value=normalise_rating(
+            rating, get("rating_ratingValue"), get("rating_bestRating"), get("rating_worstRating")
+        ),
         keywords=split_list(get("extra_tags"), ","),
     )
 
 
 # -- JSON-LD ---------------------------------------------------------------------------------------
+
 
 def review_from_jsonld(obj: Mapping[str, Any], ids: Mapping[str, Mapping[str, Any]]) -> Review:
     def deref(value: Any) -> Any:
@@ -235,8 +357,12 @@ def review_from_jsonld(obj: Mapping[str, Any], ids: Mapping[str, Mapping[str, An
     given = _text(rating.get("alternateName")) or _text(rating.get("ratingValue"))
     language = obj.get("inLanguage") or item.get("inLanguage")
     langs = [_text(x) for x in (language if isinstance(language, list) else [language]) if _text(x)]
-    kind = ActorKind.ORGANISATION if isinstance(author, dict) and _types(author) & {
-        "Organization", "NewsMediaOrganization", "GovernmentOrganization"} else ActorKind.PERSON
+    kind = (
+        ActorKind.ORGANISATION
+        if isinstance(author, dict)
+        and _types(author) & {"Organization", "NewsMediaOrganization", "GovernmentOrganization"}
+        else ActorKind.PERSON
+    )
     return Review(
         claim=_text(obj.get("claimReviewed")) or _text(item.get("text")) or _text(item.get("name")),
         headline=_text(obj.get("headline")) or _text(obj.get("name")),
@@ -249,8 +375,9 @@ def review_from_jsonld(obj: Mapping[str, Any], ids: Mapping[str, Mapping[str, An
         date=_text(obj.get("datePublished")),
         body=_text(obj.get("reviewBody")) or _text(obj.get("description")),
         rating=given,
-        rating_value=normalise_rating(given, rating.get("ratingValue"), rating.get("bestRating"),
-                                      rating.get("worstRating")),
+        rating_value=normalise_rating(
+            given, rating.get("ratingValue"), rating.get("bestRating"), rating.get("worstRating")
+        ),
         languages=languages(langs),
     )
 
@@ -291,8 +418,9 @@ class _Scripts(HTMLParser):
         self._parts: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "script" and any(k == "type" and (v or "").strip().lower() == "application/ld+json"
-                                   for k, v in attrs):
+        if tag == "script" and any(
+            k == "type" and (v or "").strip().lower() == "application/ld+json" for k, v in attrs
+        ):
             self._line, self._parts = self.getpos()[0], []
 
     def handle_data(self, data: str) -> None:
@@ -354,10 +482,11 @@ class ClaimReviewLoader(Loader):
                 yield item
                 continue
             source = Source(self.dataset, path.name, f"line {item.line}")
-            yield review_record(review_from_row(item), source, item.line)
+            yield guarded(path.name, item.line, review_record, review_from_row(item), source, item.line)
 
-    def _read_document(self, path: Path, text: str, first_line: int, prefix: str,
-                       *, unit: str | None = None) -> Iterator[Record | Rejection]:
+    def _read_document(
+        self, path: Path, text: str, first_line: int, prefix: str, *, unit: str | None = None
+    ) -> Iterator[Record | Rejection]:
         """The reviews in one JSON text. `unit` names what a text without any is (a JSON Lines line is
         rejected; a page's other scripts, breadcrumbs and the like, are not reviews and pass)."""
         try:
@@ -365,12 +494,17 @@ class ClaimReviewLoader(Loader):
         except json.JSONDecodeError as exc:
             yield Rejection(path.name, first_line + exc.lineno - 1, f"broken JSON: {exc.msg}", text[:500])
             return
+        except RecursionError:
+            yield Rejection(path.name, first_line, "broken JSON: nested too deeply", text[:500])
+            return
         ids = _index_ids(doc, {})
         found = False
         for pointer, obj in claim_reviews(doc):
             found = True
             source = Source(self.dataset, path.name, f"{prefix}{pointer}")
-            yield review_record(review_from_jsonld(obj, ids), source, first_line)
+            yield guarded(
+                path.name, first_line, review_record, review_from_jsonld(obj, ids), source, first_line
+            )
         if not found and unit == "file":
             raise LoadError("no ClaimReview in this JSON", file=str(path))
         if not found and unit is not None:
@@ -386,7 +520,7 @@ class ClaimReviewLoader(Loader):
         parser.feed(text)
         parser.close()
         if not parser.scripts:
-            raise LoadError("no <script type=\"application/ld+json\"> in this page", file=str(path))
+            raise LoadError('no <script type="application/ld+json"> in this page', file=str(path))
         yielded = 0
         for number, (line, body) in enumerate(parser.scripts, start=1):
             for item in self._read_document(path, body, line, f"script {number} "):

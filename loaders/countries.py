@@ -101,8 +101,11 @@ def _table() -> _Table:
         common = getattr(country, "common_name", None)
         refs[code] = _ref(code, names.get(code) or common or country.name, CountryKind.COUNTRY)
         by_code[code] = by_code[country.alpha_3] = code
-        add_names(code, (names.get(code), country.name, common, getattr(country, "official_name", None)),
-                  override=False)
+        add_names(
+            code,
+            (names.get(code), country.name, common, getattr(country, "official_name", None)),
+            override=False,
+        )
     for former in pycountry.historic_countries:
         code = former.alpha_4
         refs[code] = _ref(code, names.get(code) or former.name.split(",")[0], CountryKind.FORMER)

@@ -18,7 +18,7 @@ from graph.ids import make_id
 from graph.model import Edge, Node, Source
 from graph.ontology import EdgeType, NarrativeKind, NodeLabel
 from loaders.actors import find_actors, keyword_actor
-from loaders.base import Loader, Record, Rejection
+from loaders.base import Loader, Record, Rejection, guarded
 from loaders.casetext import PUBLISHER
 from loaders.narratives import narrative_node, narratives_in_disproof
 from loaders.resolve import claim_id
@@ -38,8 +38,19 @@ from loaders.tabular import (
     tidy_title,
 )
 
-COLUMNS: Final = ("issue", "date", "outlet", "language", "origin", "reported by", "keywords", "source",
-                  "title", "summary", "disproof")
+COLUMNS: Final = (
+    "issue",
+    "date",
+    "outlet",
+    "language",
+    "origin",
+    "reported by",
+    "keywords",
+    "source",
+    "title",
+    "summary",
+    "disproof",
+)
 REQUIRED: Final = ("date", "title", "disproof")
 DELIMITER: Final = ";"
 DATE_FORMATS: Final = ("%d.%m.%Y",)
@@ -71,8 +82,12 @@ def kalkun_record(row: Row, source: Source) -> Record | Rejection:
         record.notes.append(f"{source.file}:{row.line}: no summary; the claim is loaded with its title only")
 
     disproof = row.get("disproof")
-    debunk = Node(make_id(NodeLabel.DEBUNK, cid), NodeLabel.DEBUNK,
-                  {"text": disproof, "publisher": PUBLISHER, "rating_value": "false"}, [source])
+    debunk = Node(
+        make_id(NodeLabel.DEBUNK, cid),
+        NodeLabel.DEBUNK,
+        {"text": disproof, "publisher": PUBLISHER, "rating_value": "false"},
+        [source],
+    )
     record.nodes.append(debunk)
     record.edges.append(Edge(EdgeType.DEBUNKS, debunk.id, cid, sources=[source]))
 
@@ -131,4 +146,5 @@ class KalkunLoader(Loader):
             if isinstance(item, Rejection):
                 yield item
                 continue
-            yield kalkun_record(item, Source(self.dataset, path.name, f"line {item.line}"))
+            source = Source(self.dataset, path.name, f"line {item.line}")
+            yield guarded(path.name, item.line, kalkun_record, item, source)

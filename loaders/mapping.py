@@ -17,12 +17,12 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from graph.exc import InvalidIdError, LoadError
+from graph.exc import InvalidIdError, InvalidInputError, LoadError
 from graph.ids import make_id
 from graph.model import Edge, Node, Source
 from graph.ontology import ActorKind, EdgeType, NarrativeKind, NodeLabel
 from loaders.actors import actor
-from loaders.base import Loader, Record, Rejection
+from loaders.base import Loader, Record, Rejection, guarded
 from loaders.claimreview import normalise_rating
 from loaders.narratives import narrative_node
 from loaders.resolve import claim_id, sentences
@@ -48,8 +48,11 @@ class FieldSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    source: str | None = Field(None, alias="from", description="Column name, or dotted JSON path "
-                               "('meta.title', 'authors[].name', 'tags.0')")
+    source: str | None = Field(
+        None,
+        alias="from",
+        description="Column name, or dotted JSON path ('meta.title', 'authors[].name', 'tags.0')",
+    )
     value: str | None = Field(None, description="A constant used for every record (a publisher's name)")
     separator: str | None = Field(None, description="Splits a cell into a list ('+', ',', '|')")
     format: list[str] = Field(default_factory=list, description="Date formats (strptime), tried in order")
@@ -60,10 +63,27 @@ class FieldSpec(BaseModel):
         return [value] if isinstance(value, str) else value
 
 
-FIELD_NAMES = ("id", "title", "claim", "debunk", "date", "countries", "narrative", "subnarrative",
-               "outlets", "speakers", "languages", "keywords", "url", "debunk_url", "publisher", "rating")
-LIST_FIELDS = frozenset({"countries", "narrative", "subnarrative", "outlets", "speakers", "languages",
-                         "keywords"})
+FIELD_NAMES = (
+    "id",
+    "title",
+    "claim",
+    "debunk",
+    "date",
+    "countries",
+    "narrative",
+    "subnarrative",
+    "outlets",
+    "speakers",
+    "languages",
+    "keywords",
+    "url",
+    "debunk_url",
+    "publisher",
+    "rating",
+)
+LIST_FIELDS = frozenset(
+    {"countries", "narrative", "subnarrative", "outlets", "speakers", "languages", "keywords"}
+)
 
 
 class Fields(BaseModel):
@@ -115,7 +135,8 @@ class MappingSpec(BaseModel):
     input: InputSpec = Field(default_factory=InputSpec)
     fields: Fields
     required: list[Literal[FIELD_NAMES]] = Field(  # type: ignore[valid-type]
-        default_factory=list, description="Fields whose absence rejects a record (title or claim always)")
+        default_factory=list, description="Fields whose absence rejects a record (title or claim always)"
+    )
     claim_key: Literal["auto", "title_date", "id", "text"] = "auto"
     narrative_kind: NarrativeKind = NarrativeKind.KEYWORD
     speaker_kind: ActorKind = ActorKind.PERSON
@@ -130,8 +151,9 @@ def load_mapping(path: Path) -> MappingSpec:
     try:
         data = tomllib.loads(text) if path.suffix.lower() == ".toml" else yaml.safe_load(text)
     except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
-        raise LoadError(f"the mapping is not valid {path.suffix.lstrip('.') or 'YAML'}: {exc}",
-                        file=str(path)) from exc
+        raise LoadError(
+            f"the mapping is not valid {path.suffix.lstrip('.') or 'YAML'}: {exc}", file=str(path)
+        ) from exc
     if not isinstance(data, dict):
         raise LoadError("the mapping must be a table of keys (dataset, input, fields)", file=str(path))
     try:
@@ -142,6 +164,7 @@ def load_mapping(path: Path) -> MappingSpec:
 
 
 # -- reading values out of a record ------------------------------------------------------------------
+
 
 def get_path(obj: Any, path: str) -> Any:
     """The value at a dotted path: `a.b`, list items by index (`tags.0`), every item (`authors[].name`)."""
@@ -236,24 +259,31 @@ def mapped_record(rec: MappedRecord, source: Source, line: int | None) -> Record
             cid = claim_id(title, iso, claim_text or title)
     except InvalidIdError as exc:
         return Rejection(source.file, line, f"claim cannot be keyed: {exc}")
-    props = {"title": title, "text": claim_text or None, "date": iso, "url": rec.text("url") or None,
-             "languages": languages(rec.items("languages")) or None,
-             "keywords": rec.items("keywords") or None}
+    props = {
+        "title": title,
+        "text": claim_text or None,
+        "date": iso,
+        "url": rec.text("url") or None,
+        "languages": languages(rec.items("languages")) or None,
+        "keywords": rec.items("keywords") or None,
+    }
     record.nodes.append(Node(cid, NodeLabel.CLAIM, {k: v for k, v in props.items() if v}, [source]))
     _add_debunk(rec, record, cid, source)
     nodes, edges, unresolved = country_links(cid, rec.items("countries"), source)
     record.nodes += nodes
     record.edges += edges
-    record.notes += [f"{source.file}:{source.locator}: country {n!r} not recognised; left out"
-                     for n in unresolved]
+    record.notes += [
+        f"{source.file}:{source.locator}: country {n!r} not recognised; left out" for n in unresolved
+    ]
     nodes, edges, skipped = outlet_links(cid, rec.items("outlets"), source)
     record.nodes += nodes
     record.edges += edges
     record.notes += skipped_note(source, line or 0, "outlet", skipped)
     for speaker in rec.items("speakers"):
         try:
-            nodes, edges = actor_links(cid, [actor(speaker, spec.speaker_kind)], EdgeType.ATTRIBUTED_TO,
-                                       source, speaker)
+            nodes, edges = actor_links(
+                cid, [actor(speaker, spec.speaker_kind)], EdgeType.ATTRIBUTED_TO, source, speaker
+            )
         except InvalidIdError:
             record.notes += skipped_note(source, line or 0, "speaker", [speaker])
             continue
@@ -271,20 +301,42 @@ def _add_debunk(rec: MappedRecord, record: Record, cid: str, source: Source) -> 
     if not (text or url or rating):
         return
     publisher = rec.text("publisher")
-    props = {"text": text or f"Rated {rating or 'unrated'} by {publisher or rec.spec.dataset}",
-             "url": url or None, "publisher": publisher or None, "rating": rating or None,
-             "rating_value": normalise_rating(rating) if rating else None}
-    debunk = Node(make_id(NodeLabel.DEBUNK, url) if url else make_id(NodeLabel.DEBUNK, cid), NodeLabel.DEBUNK,
-                  {k: v for k, v in props.items() if v}, [source])
+    props = {
+        "text": text or f"Rated {rating or 'unrated'} by {publisher or rec.spec.dataset}",
+        "url": url or None,
+        "publisher": publisher or None,
+        "rating": rating or None,
+        "rating_value": normalise_rating(rating) if rating else None,
+    }
+    debunk = Node(
+        make_id(NodeLabel.DEBUNK, url) if url else make_id(NodeLabel.DEBUNK, cid),
+        NodeLabel.DEBUNK,
+        {k: v for k, v in props.items() if v},
+        [source],
+    )
     record.nodes.append(debunk)
     record.edges.append(Edge(EdgeType.DEBUNKS, debunk.id, cid, sources=[source]))
+
+
+def _narratives(
+    names: list[str], kind: NarrativeKind, shared: Source, record: Record, source: Source
+) -> list[Node]:
+    """Narrative nodes for the names; a name with nothing to key it on (only quotes, say) is left
+    out, and the record says so."""
+    out = []
+    for name in names:
+        try:
+            out.append(narrative_node(name, kind, shared))
+        except InvalidInputError:
+            record.notes.append(f"{source.file}:{source.locator}: narrative {name!r} has no words; left out")
+    return out
 
 
 def _add_narratives(rec: MappedRecord, record: Record, cid: str, source: Source) -> None:
     shared = file_source(source)
     kind = rec.spec.narrative_kind
-    wider = [narrative_node(n, kind, shared) for n in rec.items("narrative")]
-    strands = [narrative_node(n, kind, shared) for n in rec.items("subnarrative")]
+    wider = _narratives(rec.items("narrative"), kind, shared, record, source)
+    strands = _narratives(rec.items("subnarrative"), kind, shared, record, source)
     for node in [*wider, *strands]:
         if all(n.id != node.id for n in record.nodes):
             record.nodes.append(node)
@@ -322,14 +374,24 @@ class MappingLoader(Loader):
             yield from self._read_csv(path)
         else:
             try:
-                text = path.read_text(encoding=self.spec.input.encoding)
+                encoding = self.spec.input.encoding
+                # A byte-order mark is not JSON: read UTF-8 as utf-8-sig, as the CSV reader does.
+                text = path.read_text(
+                    encoding="utf-8-sig"
+                    if encoding.lower().replace("_", "-") in {"utf-8", "utf8"}
+                    else encoding
+                )
             except UnicodeDecodeError as exc:
-                yield Rejection(path.name, None, f"bad encoding: not {self.spec.input.encoding} "
-                                                  f"({exc.reason} at byte {exc.start})")
+                yield Rejection(
+                    path.name,
+                    None,
+                    f"bad encoding: not {self.spec.input.encoding} ({exc.reason} at byte {exc.start})",
+                )
                 return
             except LookupError as exc:
-                raise LoadError(f"unknown encoding in the mapping: {exc}",
-                                file=str(self.mapping_path)) from exc
+                raise LoadError(
+                    f"unknown encoding in the mapping: {exc}", file=str(self.mapping_path)
+                ) from exc
             if not text.strip():
                 raise LoadError("the file is empty", file=str(path))
             yield from (self._read_json(path, text) if kind == "json" else self._read_jsonl(path, text))
@@ -338,22 +400,36 @@ class MappingLoader(Loader):
         return Source(self.spec.dataset, path.name, locator)
 
     def _read_csv(self, path: Path) -> Iterator[Record | Rejection]:
-        columns = [f.source for f in (getattr(self.spec.fields, n) for n in FIELD_NAMES)
-                   if f is not None and f.source is not None]
+        columns = [
+            f.source
+            for f in (getattr(self.spec.fields, n) for n in FIELD_NAMES)
+            if f is not None and f.source is not None
+        ]
         inp = self.spec.input
-        for item in read_rows(path, required=columns, delimiter=inp.delimiter, encoding=inp.encoding,
-                              quotechar=inp.quotechar):
+        for item in read_rows(
+            path, required=columns, delimiter=inp.delimiter, encoding=inp.encoding, quotechar=inp.quotechar
+        ):
             if isinstance(item, Rejection):
                 yield item
                 continue
             rec = MappedRecord(self.spec, item.values, tabular=True)
-            yield mapped_record(rec, self._source(path, f"line {item.line}"), item.line)
+            yield guarded(
+                path.name,
+                item.line,
+                mapped_record,
+                rec,
+                self._source(path, f"line {item.line}"),
+                item.line,
+            )
 
     def _read_json(self, path: Path, text: str) -> Iterator[Record | Rejection]:
         try:
             doc = json.loads(text)
         except json.JSONDecodeError as exc:
             yield Rejection(path.name, exc.lineno, f"broken JSON: {exc.msg}", text[:500])
+            return
+        except RecursionError:
+            yield Rejection(path.name, 1, "broken JSON: nested too deeply", text[:500])
             return
         items = get_path(doc, self.spec.input.records) if self.spec.input.records else doc
         if not isinstance(items, list):
@@ -368,7 +444,7 @@ class MappingLoader(Loader):
                 yield Rejection(path.name, None, f"{locator}: a record must be a JSON object")
                 continue
             rec = MappedRecord(self.spec, raw, tabular=False)
-            yield mapped_record(rec, self._source(path, locator), None)
+            yield guarded(path.name, None, mapped_record, rec, self._source(path, locator), None)
 
     def _read_jsonl(self, path: Path, text: str) -> Iterator[Record | Rejection]:
         for number, line in enumerate(text.splitlines(), start=1):
@@ -379,8 +455,11 @@ class MappingLoader(Loader):
             except json.JSONDecodeError as exc:
                 yield Rejection(path.name, number, f"broken JSON: {exc.msg}", line[:500])
                 continue
+            except RecursionError:
+                yield Rejection(path.name, number, "broken JSON: nested too deeply", line[:500])
+                continue
             if not isinstance(raw, dict):
                 yield Rejection(path.name, number, "a record must be a JSON object", line[:500])
                 continue
             rec = MappedRecord(self.spec, raw, tabular=False)
-            yield mapped_record(rec, self._source(path, f"line {number}"), number)
+            yield guarded(path.name, number, mapped_record, rec, self._source(path, f"line {number}"), number)

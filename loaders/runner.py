@@ -24,7 +24,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from graph.exc import LoadError, NarrativeGraphError, RejectedRowError
+from graph.exc import LoadError, NarrativeGraphError, RejectedRowError, StoreUnavailableError
 from graph.ids import normalise
 from graph.model import Edge, Node
 from graph.ontology import EdgeType, NodeLabel, SimilarityMethod
@@ -234,6 +234,10 @@ class Runner:
             nodes = [n for rec in prepared for n in rec.nodes]
             edges = [e for rec in prepared for e in rec.edges]
             report.written.add(self.store.upsert(nodes, edges))
+        except StoreUnavailableError:
+            for action in reversed(undo):
+                action()
+            raise  # the store is gone: no record is to blame, and none is rejected
         except NarrativeGraphError:
             # Which record broke the chunk? Undo what resolution assumed and write them one by one.
             for action in reversed(undo):
@@ -251,6 +255,10 @@ class Runner:
             prepared = self._prepare(record, undo, self._stored_claims([record]))
             self._pending = []
             report.written.add(self.store.upsert(prepared.nodes, prepared.edges))
+        except StoreUnavailableError:
+            for action in reversed(undo):
+                action()
+            raise
         except NarrativeGraphError as exc:
             for action in reversed(undo):
                 action()

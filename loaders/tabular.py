@@ -31,8 +31,14 @@ from loaders.narratives import narrative_node, split_keywords
 
 _BAD_BYTES = re.compile("[\udc80-\udcff]")  # what surrogateescape turns undecodable bytes into
 # Languages the data names in forms ISO 639 does not list, or splits into two ("Spanish+Castilian").
-_LANGUAGE_ALIASES = {"castilian": "Spanish", "moldavian": "Romanian", "moldovan": "Romanian",
-                     "flemish": "Dutch", "kyrgyz": "Kirghiz", "farsi": "Persian"}
+_LANGUAGE_ALIASES = {
+    "castilian": "Spanish",
+    "moldavian": "Romanian",
+    "moldovan": "Romanian",
+    "flemish": "Dutch",
+    "kyrgyz": "Kirghiz",
+    "farsi": "Persian",
+}
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
@@ -90,8 +96,11 @@ def read_rows(
             raise LoadError("the first line is not a header", file=name)
         missing = [c for c in required if c not in header]
         if missing:
-            raise LoadError(f"not the expected columns: missing {', '.join(missing)} "
-                            f"(header is {', '.join(header)})", file=name, line=1)
+            raise LoadError(
+                f"not the expected columns: missing {', '.join(missing)} (header is {', '.join(header)})",
+                file=name,
+                line=1,
+            )
         rows = 0
         while True:
             start = reader.line_num + 1
@@ -107,11 +116,16 @@ def read_rows(
             rows += 1
             raw = delimiter.join(cells)
             if any(_BAD_BYTES.search(c) for c in cells):
-                yield Rejection(name, start, f"bad encoding: bytes that are not {encoding}",
-                                raw.encode("utf-8", "replace").decode("utf-8"))
+                yield Rejection(
+                    name,
+                    start,
+                    f"bad encoding: bytes that are not {encoding}",
+                    raw.encode("utf-8", "replace").decode("utf-8"),
+                )
             elif len(cells) != len(header):
-                yield Rejection(name, start, f"wrong column count: {len(cells)} values for "
-                                             f"{len(header)} columns", raw)
+                yield Rejection(
+                    name, start, f"wrong column count: {len(cells)} values for {len(header)} columns", raw
+                )
             else:
                 yield Row(start, dict(zip(header, cells, strict=True)))
         if rows == 0:
@@ -177,6 +191,7 @@ def languages(items: Iterable[str]) -> list[str]:
 # Countries, outlets and narratives are shared by thousands of rows: their nodes carry file-level
 # provenance (dataset and file), the row that names them is on the edge. Per-row sources on a node
 # like Russia would grow by one entry per row and make every later write of it slower.
+
 
 def tidy_title(title: str) -> str:
     """A title as a claim key wants it: white space collapsed, a closing full stop dropped (one
@@ -273,8 +288,9 @@ def _actor_node(ref: ActorRef, seen_as: str, source: Source) -> Node:
     return Node(template.id, template.label, dict(template.properties), [source], dict(template.defaults))
 
 
-def actor_links(claim: str, refs: Iterable[ActorRef], edge_type: EdgeType, source: Source,
-                seen_as: str = "") -> tuple[list[Node], list[Edge]]:
+def actor_links(
+    claim: str, refs: Iterable[ActorRef], edge_type: EdgeType, source: Source, seen_as: str = ""
+) -> tuple[list[Node], list[Edge]]:
     """Actor nodes and one edge of `edge_type` (ATTRIBUTED_TO, MENTIONS) from the claim to each."""
     shared = file_source(source)
     nodes = [_actor_node(ref, seen_as, shared) for ref in refs]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -18,8 +19,12 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif"
 LABELS_SHOWN = 80  # beyond this many nodes only the best-connected (and focused) ones are labelled
 
 
+# XML 1.0 allows no C0 control character but tab, newline and carriage return, escaped or not.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    return html.escape(_XML_FORBIDDEN.sub("\ufffd", str(text)), quote=True)
 
 
 def _shape(shape: str, x: float, y: float, r: float, fill: str, stroke: str, width: float) -> str:
