@@ -126,11 +126,7 @@ def _writer(base: str, traffic: Traffic) -> None:
                 with traffic.lock:
                     traffic.ingests[batch] = r.status_code
                 if r.status_code == 200 and r.json()["rejected"]:
-                    # The outage reported as rejected rows: a known runner bug, pinned by
-                    # test_loader_regressions.py::test_store_outage_is_not_a_rejected_row.
-                    tally("known bug: outage during an ingest reported as rejected rows")
-                    with traffic.lock:
-                        traffic.ingests[batch] = -1  # marks it: see the partial-write check
+                    traffic.bad.append(f"ingest {batch}: 200 with rejections {r.json()['rejections'][:2]}")
             except httpx.HTTPError as exc:
                 traffic.record("write", None, repr(exc))
 
@@ -244,14 +240,6 @@ def test_outage_gives_503_then_recovers_without_partial_writes(
         claims = {str(n.get("title")) for n in store.iter_nodes(NodeLabel.CLAIM)}
         for batch, status in sorted(traffic.ingests.items()):
             present = {f"Outage batch {batch} case {i}" for i in range(ROWS_PER_INGEST)} & claims
-            if status == -1:
-                # The runner bug above writes the rows it can one by one while Neo4j goes away, so
-                # such an ingest may be partly written (seen: 34 of 40, answered 200). Counted here
-                # and pinned deterministically by the regression test; once the runner re-raises
-                # the outage, these ingests answer 503 and fall under the check below.
-                if len(present) not in (0, ROWS_PER_INGEST):
-                    tally("known bug: ingest partly written through outage-as-rejections")
-                continue
             assert len(present) in (0, ROWS_PER_INGEST), (
                 f"ingest {batch} ({status}) is partly written: {len(present)} of {ROWS_PER_INGEST}"
             )
