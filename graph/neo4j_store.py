@@ -222,12 +222,14 @@ class Neo4jStore(GraphStore):
             result = WriteResult()
             for label, rows in node_rows.items():
                 self._write_batches(
-                    tx, label.value, [r.param(id=i) for i, r in rows.items()],
+                    tx, label.value, [r.param(id=i) for i, r in sorted(rows.items())],
                     sum(r.repeats for r in rows.values()), partial(cypher.upsert_nodes, label),
                     result.nodes_created, result.nodes_updated,
                 )
             for etype, erows in edge_rows.items():
-                params = [r.param(source=s, target=t) for (s, t), r in erows.items()]
+                # In id order, as every writer does: concurrent loads then take locks on shared nodes
+                # (a country, an outlet) in one order instead of deadlocking on each other.
+                params = [r.param(source=s, target=t) for (s, t), r in sorted(erows.items())]
                 self._write_batches(
                     tx, etype.value, params, sum(r.repeats for r in erows.values()),
                     partial(cypher.upsert_edges, etype), result.edges_created, result.edges_updated,
