@@ -9,7 +9,9 @@ Neo4j is down still starts and answers `StoreUnavailableError` until the databas
 
 from __future__ import annotations
 
+import random
 import threading
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -121,6 +123,9 @@ class _Row:
         return {**ids, **self.extra, "props": self.props, "defaults": self.defaults, "sources": self.sources}
 
 
+_DEADLOCK_ATTEMPTS = 12
+
+
 def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -170,8 +175,21 @@ class Neo4jStore(GraphStore):
             return session.execute_read(work)
 
     def _write(self, work: Callable[[ManagedTransaction], T]) -> T:
-        with self._session() as session:
-            return session.execute_write(work)
+        # A deadlock victim was rolled back whole, so running the work again is safe. Writers
+        # loading at once meet on shared nodes (a country, an outlet) more often than the driver's
+        # short retry window (kept short for prompt 503s) lets them resolve, so retry here too.
+        for attempt in range(_DEADLOCK_ATTEMPTS):
+            try:
+                with self._session() as session:
+                    return session.execute_write(work)
+            except StoreUnavailableError as exc:
+                cause = exc.__cause__
+                code = cause.code if isinstance(cause, nx_exc.TransientError) else None
+                deadlock = "DeadlockDetected" in (code or "")
+                if not deadlock or attempt == _DEADLOCK_ATTEMPTS - 1:
+                    raise
+                time.sleep(random.uniform(0.05, 0.25) * (attempt + 1))
+        raise AssertionError("unreachable")
 
     def _ensure_schema(self) -> None:
         """Creates the constraints and the full-text index once, and waits until they are online."""
