@@ -198,6 +198,36 @@ def test_explorer_searches_expands_and_records_a_verdict(
     assert console_errors(driver) == []
 
 
+def test_explorer_search_is_in_the_address_and_a_shared_address_runs_it(
+    graph_store: Graph, live_api: str, online_browser: Any
+) -> None:
+    from urllib.parse import parse_qs, quote, urlsplit
+
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver = online_browser
+    driver.get_log("browser")
+    wait = WebDriverWait(driver, 20, poll_frequency=0.05)
+    # Typed into the box: the address takes the search, so it can be bookmarked.
+    driver.get(live_api + "/")
+    wait.until(lambda d: d.execute_script("return window.explorerStarted === true"))
+    driver.find_element("id", "q").send_keys("onerror")
+    driver.find_element("css selector", "#search-form button").click()
+    wait.until(lambda d: d.execute_script("return window.explorerResults > 0"))
+    assert parse_qs(urlsplit(driver.current_url).query) == {"q": ["onerror"]}
+    # Opened from a shared address: the box is filled and the search runs; markup in it stays text.
+    hostile = '<img src=x onerror="alert(1)">'
+    driver.get(f"{live_api}/?q={quote(hostile)}")
+    wait.until(lambda d: d.execute_script("return window.explorerStarted === true"))
+    wait.until(lambda d: "found" in d.find_element("id", "status").text)
+    assert driver.find_element("id", "q").get_attribute("value") == hostile
+    assert driver.execute_script("return document.querySelectorAll('img').length") == 0
+    driver.get(f"{live_api}/?q=onerror")
+    wait.until(lambda d: d.execute_script("return window.explorerResults > 0"))
+    assert driver.find_element("css selector", "#results li div").text == XSS_TITLE
+    assert console_errors(driver) == []
+
+
 def test_embedded_view_from_api_draws_in_an_iframe(
     graph_store: Graph, live_api: str, online_browser: Any, screenshots: Path
 ) -> None:

@@ -184,12 +184,21 @@
     });
   }
 
+  // The search lives in the address (?q=…), so a search can be bookmarked and shared; the node
+  // opened from it lives in the fragment, as before.
+  function remember(q) {
+    var url = new URL(location.href);
+    if (q) { url.searchParams.set("q", q); } else { url.searchParams.delete("q"); }
+    history.replaceState(null, "", url.pathname + url.search + url.hash);
+  }
+
   function search(event) {
     if (event) { event.preventDefault(); }
     var f = filters();
     var query = "/claims?limit=30";
     var q = $("q").value.trim();
     if (q) { query += "&q=" + encodeURIComponent(q); }
+    remember(q);
     if (f.from) { query += "&date_from=" + encodeURIComponent(f.from); }
     if (f.to) { query += "&date_to=" + encodeURIComponent(f.to); }
     if (f.country) { query += "&country=" + encodeURIComponent(f.country); }
@@ -307,6 +316,8 @@
     fetch("/explorer/style.json").then(function (r) { return r.json(); }).then(function (s) {
       style = s;
       window.explorerStarted = true;
+      var q = new URLSearchParams(location.search).get("q");
+      if (q) { $("q").value = q; search(); }
       var match = /node=([^&]+)/.exec(location.hash);
       if (match) { openNode(decodeURIComponent(match[1])); }
     });
