@@ -82,9 +82,9 @@ class LexicalEmbedder:
 
     Words catch the same story told with the same vocabulary; character n-grams catch inflected,
     transliterated and misspelt forms ("Ukrainian"/"Ukraine", "Novichok"/"Novichoc"). Character
-    n-grams found in more than `char_max_df` of the documents are dropped: they weigh almost
-    nothing in a cosine but make every document touch every other, which is what makes an
-    all-pairs product slow.
+    n-grams found in more than `char_max_df` of the documents are dropped: they weigh little in a
+    cosine but make every document touch every other, which is what makes an all-pairs product
+    slow. The defaults were chosen on the `dev` half of the labelled set (docs/evaluation.md).
     """
 
     name = "lexical"
@@ -93,12 +93,14 @@ class LexicalEmbedder:
         self,
         word_weight: float = 0.5,
         *,
-        char_ngrams: tuple[int, int] = (3, 5),
-        char_max_df: float = 0.05,
+        char_ngrams: tuple[int, int] = (4, 5),
+        char_max_df: float = 0.2,
         word_max_df: float = 0.5,
     ) -> None:
         if not 0 <= word_weight <= 1:
             raise InvalidInputError(f"word_weight must be between 0 and 1, got {word_weight}")
+        if not 1 <= char_ngrams[0] <= char_ngrams[1]:
+            raise InvalidInputError(f"char_ngrams must be a range like (4, 5), got {char_ngrams}")
         self.word_weight = word_weight
         self._char_ngrams = char_ngrams
         self._char_max_df = char_max_df
