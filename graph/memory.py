@@ -25,6 +25,7 @@ import networkx as nx
 import orjson
 
 from graph.exc import MissingEndpointError, NotFoundError, StoreUnavailableError
+from graph.gcpause import gc_paused
 from graph.model import (
     Edge,
     Node,
@@ -40,6 +41,11 @@ from graph.store import Counts, GraphStore, Page, RemovalResult, WriteResult
 
 FORMAT_VERSION = 1
 _LABELS = frozenset(label.value for label in NodeLabel)
+# Enum `.value` is a Python-level property: the write loop looks names up here instead.
+_LABEL_NAME = {label: label.value for label in NodeLabel}
+_TYPE_NAME = {t: t.value for t in EdgeType}
+_TEXT_PROPERTIES = {label: spec.text_properties for label, spec in NODE_SPECS.items()}
+_EDGE_TYPE = {t.value: t for t in EdgeType}  # `EdgeType(k)` is a slow Python-level call per edge read
 _WORD = re.compile(r"\w+")
 
 
@@ -50,11 +56,18 @@ def tokens(text: str) -> set[str]:
 
 def _text_tokens(label: NodeLabel, props: Mapping[str, Any]) -> set[str]:
     out: set[str] = set()
-    for key in NODE_SPECS[label].text_properties:
+    for key in _TEXT_PROPERTIES[label]:
         value = props.get(key)
         if isinstance(value, str):
             out |= tokens(value)
     return out
+
+
+def _encoded(sources: list[Source]) -> list[str]:
+    """Provenance as a new node or edge stores it (nearly always a single source)."""
+    if len(sources) == 1:
+        return [sources[0].encode()]
+    return merge_sources([], sources)
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:
@@ -91,9 +104,33 @@ class MemoryStore(GraphStore):
     def _reset(self) -> None:
         self._g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
         self._by_label: dict[NodeLabel, set[str]] = {label: set() for label in NodeLabel}
-        self._postings: dict[str, set[str]] = defaultdict(set)
+        self._word_postings: dict[str, set[str]] = defaultdict(set)
         self._node_tokens: dict[str, set[str]] = {}
+        # Nodes whose words are not in the postings yet: a load or a re-read of the file adds
+        # thousands of nodes, and the first full-text query indexes them all at once instead.
+        self._unindexed: set[str] = set()
         self._edge_counts: Counter[str] = Counter()
+
+    @property
+    def _postings(self) -> dict[str, set[str]]:
+        """Word -> ids of the nodes whose searched properties hold it (complete once read)."""
+        if self._unindexed:
+            self._index_pending()
+        return self._word_postings
+
+    def _index_pending(self) -> None:
+        pending, self._unindexed = self._unindexed, set()
+        nodes: dict[str, dict[str, Any]] = self._g._node
+        postings = self._word_postings
+        for node_id in pending:
+            d = nodes.get(node_id)
+            if d is None:
+                continue
+            words = _text_tokens(d["label"], d["props"])
+            if words:
+                for word in words:
+                    postings[word].add(node_id)
+                self._node_tokens[node_id] = words
 
     @property
     def _path(self) -> Path:
@@ -116,16 +153,20 @@ class MemoryStore(GraphStore):
             return
         self._reset()
         if stamp is not None:
-            try:
-                data = orjson.loads(self._path.read_bytes())
-            except (OSError, ValueError) as exc:
-                raise StoreUnavailableError(f"cannot read {self._path}: {exc}") from exc
-            for node_id, label, props, sources in data["nodes"]:
-                self._put_node(node_id, NodeLabel(label), props, sources)
-            for etype, source, target, props, sources in data["edges"]:
-                self._g.add_edge(source, target, key=etype, props=props, sources=sources)
-                self._edge_counts[etype] += 1
+            with gc_paused():
+                self._read_file()
         self._stamp = stamp
+
+    def _read_file(self) -> None:
+        try:
+            data = orjson.loads(self._path.read_bytes())
+        except (OSError, ValueError) as exc:
+            raise StoreUnavailableError(f"cannot read {self._path}: {exc}") from exc
+        for node_id, label, props, sources in data["nodes"]:
+            self._put_node(node_id, NodeLabel(label), props, sources)
+        for etype, source, target, props, sources in data["edges"]:
+            self._g.add_edge(source, target, key=etype, props=props, sources=sources)
+            self._edge_counts[etype] += 1
 
     def _persist(self) -> None:
         if self._dir is None:
@@ -133,17 +174,12 @@ class MemoryStore(GraphStore):
         if self._bulk_depth:
             self._dirty = True
             return
-        data = {
-            "version": FORMAT_VERSION,
-            "nodes": [[n, d["label"].value, d["props"], d["sources"]] for n, d in self._g.nodes(data=True)],
-            "edges": [
-                [k, u, v, d["props"], d["sources"]] for u, v, k, d in self._g.edges(keys=True, data=True)
-            ],
-        }
+        with gc_paused():
+            payload = orjson.dumps(self._snapshot())
         fd, tmp = tempfile.mkstemp(dir=self._dir, prefix=".graph-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(orjson.dumps(data))
+                fh.write(payload)
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, self._path)
@@ -152,6 +188,22 @@ class MemoryStore(GraphStore):
             raise
         self._stamp = self._file_stamp()
         self._dirty = False
+
+    def _snapshot(self) -> dict[str, Any]:
+        return {
+            "version": FORMAT_VERSION,
+            # networkx's own dicts in its iteration order (its views cost a call per edge); tuples are
+            # JSON arrays as lists are, and cheaper to build.
+            "nodes": [
+                (n, _LABEL_NAME[d["label"]], d["props"], d["sources"]) for n, d in self._g._node.items()
+            ],
+            "edges": [
+                (k, u, v, d["props"], d["sources"])
+                for u, targets in self._g._succ.items()
+                for v, keyed in targets.items()
+                for k, d in keyed.items()
+            ],
+        }
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
@@ -191,21 +243,28 @@ class MemoryStore(GraphStore):
     # -- node bookkeeping ------------------------------------------------------------------------
 
     def _put_node(self, node_id: str, label: NodeLabel, props: dict[str, Any], sources: list[str]) -> None:
-        self._g.add_node(node_id, label=label, props=props, sources=sources)
+        """Adds a node the graph does not hold yet (networkx's layout, without add_node's checks)."""
+        g = self._g
+        g._succ[node_id] = {}
+        g._pred[node_id] = {}
+        g._node[node_id] = {"label": label, "props": props, "sources": sources}
         self._by_label[label].add(node_id)
-        self._index(node_id, _text_tokens(label, props))
+        self._unindexed.add(node_id)
 
     def _index(self, node_id: str, new: set[str]) -> None:
+        if node_id in self._unindexed:
+            return  # indexed from its properties as they are when a query first needs it
         old = self._node_tokens.get(node_id, set())
         if old == new:
             return
+        postings = self._word_postings
         for tok in old - new:
-            ids = self._postings[tok]
+            ids = postings[tok]
             ids.discard(node_id)
             if not ids:
-                del self._postings[tok]
+                del postings[tok]
         for tok in new - old:
-            self._postings[tok].add(node_id)
+            postings[tok].add(node_id)
         if new:
             self._node_tokens[node_id] = new
         else:
@@ -222,15 +281,16 @@ class MemoryStore(GraphStore):
         self._g.remove_node(node_id)
         self._by_label[label].discard(node_id)
         self._index(node_id, set())
+        self._unindexed.discard(node_id)
         return removed
 
     def _node(self, node_id: str) -> Node:
-        d = self._g.nodes[node_id]
-        return Node(node_id, d["label"], dict(d["props"]), [Source.decode(s) for s in d["sources"]])
+        d = self._g._node[node_id]
+        return Node(node_id, d["label"], dict(d["props"]), list(map(Source.decode, d["sources"])))
 
     @staticmethod
     def _edge(u: str, v: str, k: str, d: Mapping[str, Any]) -> Edge:
-        return Edge(EdgeType(k), u, v, dict(d["props"]), [Source.decode(s) for s in d["sources"]])
+        return Edge(_EDGE_TYPE[k], u, v, dict(d["props"]), list(map(Source.decode, d["sources"])))
 
     # -- primitives ------------------------------------------------------------------------------
 
@@ -242,45 +302,87 @@ class MemoryStore(GraphStore):
             validate_edge(edge)
         result = WriteResult()
         with self._writing():
-            incoming = {n.id for n in node_list}
-            for edge in edge_list:
-                for end in (edge.source, edge.target):
-                    if end not in incoming and end not in self._g:
-                        raise MissingEndpointError(
-                            f"{edge.type.value} {edge.source!r} -> {edge.target!r}: no node {end!r}"
-                        )
             g = self._g
+            # The graph's own dicts, written directly: networkx's add_node/add_edge re-check and
+            # re-create per call what a load writes by the hundred thousand (their layout is kept:
+            # one key dict shared by `_succ[u][v]` and `_pred[v][u]`, one data dict per edge).
+            node_data: dict[str, dict[str, Any]] = g._node
+            succ: dict[str, dict[str, dict[str, dict[str, Any]]]] = g._succ
+            pred: dict[str, dict[str, dict[str, dict[str, Any]]]] = g._pred
+            incoming = {n.id for n in node_list}
+            ends = {e.source for e in edge_list}
+            ends.update([e.target for e in edge_list])
+            if any(end not in node_data for end in ends - incoming):
+                for edge in edge_list:  # the first edge in order, as a check edge by edge would find
+                    for end in (edge.source, edge.target):
+                        if end not in incoming and end not in node_data:
+                            raise MissingEndpointError(
+                                f"{edge.type.value} {edge.source!r} -> {edge.target!r}: no node {end!r}"
+                            )
+            created: Counter[str] = Counter()
+            updated: Counter[str] = Counter()
+            unindexed = self._unindexed
             for node in node_list:
+                label = node.label
                 props = clean_properties(node.properties)
-                if node.id in g:
-                    d = g.nodes[node.id]
-                    merged = {**clean_properties(node.defaults), **d["props"], **props}
+                d = node_data.get(node.id)
+                if d is not None:
+                    old = d["props"]
+                    merged = (
+                        {**clean_properties(node.defaults), **old, **props}
+                        if node.defaults
+                        else {**old, **props}
+                    )
                     d["props"] = merged
                     d["sources"] = merge_sources(d["sources"], node.sources)
-                    self._index(node.id, _text_tokens(node.label, merged))
-                    result.nodes_updated[node.label.value] += 1
+                    # The words only change when a searched property does.
+                    if node.id not in unindexed and any(
+                        old.get(key) != merged.get(key) for key in _TEXT_PROPERTIES[label]
+                    ):
+                        self._index(node.id, _text_tokens(label, merged))
+                    updated[_LABEL_NAME[label]] += 1
                 else:
-                    merged = {**clean_properties(node.defaults), **props}
-                    self._put_node(node.id, node.label, merged, merge_sources([], node.sources))
-                    result.nodes_created[node.label.value] += 1
+                    merged = {**clean_properties(node.defaults), **props} if node.defaults else props
+                    self._put_node(node.id, label, merged, _encoded(node.sources))
+                    created[_LABEL_NAME[label]] += 1
+            edge_created: Counter[str] = Counter()
+            edge_updated: Counter[str] = Counter()
+            last_source: Source | None = None
+            last_encoded = ""
             for edge in edge_list:
-                k = edge.type.value
-                props = clean_properties(edge.properties)
-                data = g.get_edge_data(edge.source, edge.target, k)
+                k = _TYPE_NAME[edge.type]
+                u, v = edge.source, edge.target
+                keyed = succ[u].get(v)
+                data = keyed.get(k) if keyed is not None else None
                 if data is not None:
-                    data["props"] = {**clean_properties(edge.defaults), **data["props"], **props}
+                    props = clean_properties(edge.properties)
+                    if edge.defaults:
+                        data["props"] = {**clean_properties(edge.defaults), **data["props"], **props}
+                    elif props:
+                        data["props"] = {**data["props"], **props}
                     data["sources"] = merge_sources(data["sources"], edge.sources)
-                    result.edges_updated[k] += 1
+                    edge_updated[k] += 1
                 else:
-                    g.add_edge(
-                        edge.source,
-                        edge.target,
-                        key=k,
-                        props={**clean_properties(edge.defaults), **props},
-                        sources=merge_sources([], edge.sources),
-                    )
-                    self._edge_counts[k] += 1
-                    result.edges_created[k] += 1
+                    props = clean_properties(edge.properties) if edge.properties else {}
+                    if edge.defaults:
+                        props = {**clean_properties(edge.defaults), **props}
+                    sources = edge.sources
+                    if len(sources) == 1 and sources[0] is last_source:
+                        encoded = [last_encoded]  # a row's links share its source
+                    else:
+                        encoded = _encoded(sources)
+                        last_source, last_encoded = sources[0] if sources else None, encoded[0]
+                    data = {"props": props, "sources": encoded}
+                    if keyed is None:
+                        keyed = succ[u][v] = pred[v][u] = {}
+                    keyed[k] = data
+                    edge_created[k] += 1
+            nx._clear_cache(g)
+            self._edge_counts.update(edge_created)
+            result.nodes_created.update(created)
+            result.nodes_updated.update(updated)
+            result.edges_created.update(edge_created)
+            result.edges_updated.update(edge_updated)
             for name, n in repeats.items():
                 (result.nodes_updated if name in _LABELS else result.edges_updated)[name] += n
             if node_list or edge_list:
@@ -289,13 +391,8 @@ class MemoryStore(GraphStore):
 
     def get_nodes(self, ids: Sequence[str]) -> list[Node]:
         with self._reading():
-            seen: set[str] = set()
-            out = []
-            for node_id in ids:
-                if node_id in self._g and node_id not in seen:
-                    seen.add(node_id)
-                    out.append(self._node(node_id))
-            return out
+            stored = self._g._node
+            return [self._node(i) for i in dict.fromkeys(ids) if i in stored]
 
     def find_nodes(
         self,
@@ -311,21 +408,27 @@ class MemoryStore(GraphStore):
     ) -> Page:
         with self._reading():
             g = self._g
-            if label is not None:
-                candidates: set[str] = set(self._by_label[label])
-            else:
-                candidates = set(g.nodes)
-            if query is not None:
-                for tok in tokens(query):
-                    candidates &= self._postings.get(tok, set())
+            stored = g._node
+            # The narrowest sets first (a word's postings, a node's neighbours), the label last:
+            # intersecting starts from the smallest instead of copying every claim.
+            narrowing: list[set[str]] = []
+            words = tokens(query) if query is not None else set()
+            narrowing += [self._postings.get(tok, set()) for tok in words]
             for other in linked:
-                if other not in g:
-                    candidates = set()
+                if other not in stored:
+                    narrowing.append(set())
                     break
-                candidates &= set(g.predecessors(other)) | set(g.successors(other))
+                narrowing.append(g._pred[other].keys() | g._succ[other].keys())
+            if narrowing:
+                narrowing.sort(key=len)
+                candidates = narrowing[0].intersection(*narrowing[1:])  # a new set, postings untouched
+                if label is not None:
+                    candidates &= self._by_label[label]
+            else:
+                candidates = set(self._by_label[label] if label is not None else stored)
             matched = []
             for node_id in candidates:
-                props = g.nodes[node_id]["props"]
+                props = stored[node_id]["props"]
                 if filters and not all(_matches(props.get(k), v) for k, v in filters.items()):
                     continue
                 if ranges and not all(_within(props.get(k), lo, hi) for k, (lo, hi) in ranges.items()):
@@ -335,28 +438,37 @@ class MemoryStore(GraphStore):
             if order_by:
                 key = order_by.lstrip("-")
                 descending = order_by.startswith("-")
-                present = [i for i in matched if g.nodes[i]["props"].get(key) is not None]
-                absent = [i for i in matched if g.nodes[i]["props"].get(key) is None]
+                present: list[tuple[Any, str]] = []
+                absent: list[str] = []
+                for i in matched:
+                    value = stored[i]["props"].get(key)
+                    if value is None:
+                        absent.append(i)
+                    else:
+                        present.append((_sort_key(value), i))
                 # Python's sort is stable in reverse too, so equal values keep their id order.
-                present.sort(key=lambda i: _sort_key(g.nodes[i]["props"][key]), reverse=descending)
-                matched = absent + present if descending else present + absent
+                present.sort(key=_first, reverse=descending)
+                ranked = [i for _, i in present]
+                matched = absent + ranked if descending else ranked + absent
             page = matched[offset : offset + limit]
             return Page([self._node(i) for i in page], total=len(matched), offset=offset, limit=limit)
 
     def adjacent(self, ids: Sequence[str], edge_types: Sequence[EdgeType] | None = None) -> list[Edge]:
         wanted = {t.value for t in edge_types} if edge_types is not None else None
         with self._reading():
-            g = self._g
+            succ, pred = self._g._succ, self._g._pred
             found: dict[tuple[str, str, str], Mapping[str, Any]] = {}
             for node_id in ids:
-                if node_id not in g:
+                if node_id not in succ:
                     continue
-                for u, v, k, d in g.out_edges(node_id, keys=True, data=True):
-                    if wanted is None or k in wanted:
-                        found[(u, v, k)] = d
-                for u, v, k, d in g.in_edges(node_id, keys=True, data=True):
-                    if wanted is None or k in wanted:
-                        found[(u, v, k)] = d
+                for v, keyed in succ[node_id].items():
+                    for k, d in keyed.items():
+                        if wanted is None or k in wanted:
+                            found[(node_id, v, k)] = d
+                for u, keyed in pred[node_id].items():
+                    for k, d in keyed.items():
+                        if wanted is None or k in wanted:
+                            found[(u, node_id, k)] = d
             edges = [self._edge(u, v, k, d) for (u, v, k), d in found.items()]
         edges.sort(key=lambda e: e.id)
         return edges
@@ -370,8 +482,11 @@ class MemoryStore(GraphStore):
                 if node_id not in g:
                     continue
                 for adjacency in (g._succ[node_id], g._pred[node_id]):
+                    if wanted is None:
+                        found.update(adjacency)  # a hub's thousands of neighbours at C speed
+                        continue
                     for other, keyed in adjacency.items():
-                        if wanted is None or not wanted.isdisjoint(keyed):
+                        if not wanted.isdisjoint(keyed):
                             found.add(other)
         return found
 
@@ -379,12 +494,12 @@ class MemoryStore(GraphStore):
         wanted = {t.value for t in edge_types} if edge_types is not None else None
         members = set(ids)
         with self._reading():
-            g = self._g
+            succ = self._g._succ
             edges = [
                 self._edge(u, v, k, d)
                 for u in members
-                if u in g
-                for v, keyed in g._succ[u].items()
+                if u in succ
+                for v, keyed in succ[u].items()
                 if v in members
                 for k, d in keyed.items()
                 if wanted is None or k in wanted
@@ -493,6 +608,10 @@ class MemoryStore(GraphStore):
             raise StoreUnavailableError(f"data directory {self._dir} is gone")
         with self._reading():
             pass
+
+
+def _first(pair: tuple[Any, str]) -> Any:
+    return pair[0]
 
 
 def _matches(value: Any, wanted: Any) -> bool:

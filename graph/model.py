@@ -10,7 +10,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, TypeAlias
+from operator import attrgetter
+from types import MappingProxyType
+from typing import Any, Final, TypeAlias
 
 from graph.exc import OntologyError
 from graph.ids import edge_id
@@ -19,6 +21,9 @@ from graph.ontology import EDGE_SPECS, NODE_SPECS, EdgeType, NodeLabel, label_of
 Scalar: TypeAlias = str | int | float | bool
 Value: TypeAlias = Scalar | list[str] | list[int] | list[float] | None
 Properties: TypeAlias = dict[str, Any]
+
+
+_SYMMETRIC: Final = frozenset(t for t, spec in EDGE_SPECS.items() if spec.symmetric)
 
 
 def _escape(part: str) -> str:
@@ -85,7 +90,7 @@ class Node:
         return default if value is None else value
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Edge:
     """An edge to write or as read. Symmetric types are stored once, endpoints in id order."""
 
@@ -96,9 +101,25 @@ class Edge:
     sources: list[Source] = field(default_factory=list)
     defaults: Properties = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
-        if EDGE_SPECS[self.type].symmetric and self.target < self.source:
-            self.source, self.target = self.target, self.source
+    # Written out rather than generated: a load builds one per link, and the generated one (default
+    # factories, then a __post_init__ call) takes twice as long.
+    def __init__(
+        self,
+        type: EdgeType,
+        source: str,
+        target: str,
+        properties: Properties | None = None,
+        sources: list[Source] | None = None,
+        defaults: Properties | None = None,
+    ) -> None:
+        if type in _SYMMETRIC and target < source:
+            source, target = target, source
+        self.type = type
+        self.source = source
+        self.target = target
+        self.properties = {} if properties is None else properties
+        self.sources = [] if sources is None else sources
+        self.defaults = {} if defaults is None else defaults
 
     @property
     def id(self) -> str:
@@ -111,55 +132,100 @@ class Edge:
 
 def clean_properties(props: Mapping[str, Any]) -> Properties:
     """Drops None and empty values: the stores never hold nulls or empty lists."""
+    if not props:
+        return {}
+    values = props.values()
+    if None not in values and "" not in values and [] not in values:  # scanned in C: the usual case
+        return dict(props)
     return {k: v for k, v in props.items() if v is not None and v != [] and v != ""}
 
 
-def _check_values(where: str, props: Mapping[str, Any], allowed: Mapping[str, str]) -> None:
+def _value_problem(props: Mapping[str, Any], allowed: Mapping[str, str]) -> str | None:
+    """What is wrong with the first bad property, or None: the caller names where (only on error,
+    as building that text for each of a load's items costs more than the checks)."""
     for key, value in props.items():
         if key not in allowed:
-            raise OntologyError(f"{where}: unknown property {key!r}")
-        if value is None:
-            continue  # dropped before writing
+            return f"unknown property {key!r}"
+        kind = type(value)
+        if kind is str or kind is int or kind is float or kind is bool or value is None:
+            continue  # None is dropped before writing
+        if kind is list and value and type(value[0]) is str and all(type(v) is str for v in value):
+            continue
         if isinstance(value, list):
             if len({type(v) for v in value}) > 1 or any(not isinstance(v, (str, int, float)) for v in value):
-                raise OntologyError(f"{where}: property {key!r} must be a list of one scalar type")
+                return f"property {key!r} must be a list of one scalar type"
         elif not isinstance(value, (str, int, float, bool)):
-            raise OntologyError(f"{where}: property {key!r} has unsupported type {type(value).__name__}")
+            return f"property {key!r} has unsupported type {type(value).__name__}"
+    return None
+
+
+def _missing(required: frozenset[str], props: Properties, defaults: Properties) -> list[str]:
+    if not required:
+        return []
+    for key in required:
+        if key not in props and key not in defaults:
+            return sorted(required - props.keys() - defaults.keys())
+    return []
+
+
+# Enum `.value` is a Python-level property: hot loops look names up here instead.
+_LABEL_NAME: Final = MappingProxyType({label: label.value for label in NodeLabel})
+_TYPE_NAME: Final = MappingProxyType({t: t.value for t in EdgeType})
+_NODE_LABEL: Final = attrgetter("label")
+_EDGE_TYPE: Final = attrgetter("type")
+
+# "claim:" for Claim …: a node id's label is the prefix before its first colon.
+_ID_PREFIX = MappingProxyType({label: f"{spec.id_prefix}:" for label, spec in NODE_SPECS.items()})
 
 
 def validate_node(node: Node) -> None:
     """Raises `OntologyError` unless the node fits its label's declaration."""
     spec = NODE_SPECS[node.label]
-    if label_of(node.id) is not node.label:
+    if not node.id.startswith(_ID_PREFIX[node.label]) and label_of(node.id) is not node.label:
         raise OntologyError(f"node {node.id!r}: id prefix does not match label {node.label.value}")
-    _check_values(f"node {node.id!r}", node.properties, spec.properties)
-    _check_values(f"node {node.id!r}", node.defaults, spec.properties)
-    missing = spec.required - node.properties.keys() - node.defaults.keys()
+    problem = _value_problem(node.properties, spec.properties) if node.properties else None
+    if problem is None and node.defaults:
+        problem = _value_problem(node.defaults, spec.properties)
+    if problem is not None:
+        raise OntologyError(f"node {node.id!r}: {problem}")
+    missing = _missing(spec.required, node.properties, node.defaults)
     if missing:
-        raise OntologyError(f"node {node.id!r}: missing required {sorted(missing)}")
+        raise OntologyError(f"node {node.id!r}: missing required {missing}")
     if not node.sources:
         raise OntologyError(f"node {node.id!r}: no provenance")
 
 
+_EDGE_RULES: Final = MappingProxyType(
+    {t: (spec, _ID_PREFIX[spec.source], _ID_PREFIX[spec.target]) for t, spec in EDGE_SPECS.items()}
+)
+
+
 def validate_edge(edge: Edge) -> None:
     """Raises `OntologyError` unless the edge joins the labels its type allows, with its properties."""
-    spec = EDGE_SPECS[edge.type]
-    where = f"{edge.type.value} {edge.source!r} -> {edge.target!r}"
-    labels = (label_of(edge.source), label_of(edge.target))
-    if labels != (spec.source, spec.target):
-        raise OntologyError(
-            f"{where}: joins {labels[0].value} to {labels[1].value}, "
-            f"expected {spec.source.value} to {spec.target.value}"
-        )
+    spec, source_prefix, target_prefix = _EDGE_RULES[edge.type]
+    if not (edge.source.startswith(source_prefix) and edge.target.startswith(target_prefix)):
+        labels = (label_of(edge.source), label_of(edge.target))
+        if labels != (spec.source, spec.target):
+            raise OntologyError(
+                f"{_edge_where(edge)}: joins {labels[0].value} to {labels[1].value}, "
+                f"expected {spec.source.value} to {spec.target.value}"
+            )
     if edge.source == edge.target:
-        raise OntologyError(f"{where}: an edge may not join a node to itself")
-    _check_values(where, edge.properties, spec.properties)
-    _check_values(where, edge.defaults, spec.properties)
-    missing = spec.required - edge.properties.keys() - edge.defaults.keys()
+        raise OntologyError(f"{_edge_where(edge)}: an edge may not join a node to itself")
+    problem = _value_problem(edge.properties, spec.properties) if edge.properties else None
+    if problem is None and edge.defaults:
+        problem = _value_problem(edge.defaults, spec.properties)
+    if problem is not None:
+        raise OntologyError(f"{_edge_where(edge)}: {problem}")
+    missing = _missing(spec.required, edge.properties, edge.defaults) if spec.required else None
     if missing:
-        raise OntologyError(f"{where}: missing required {sorted(missing)}")
+        raise OntologyError(f"{_edge_where(edge)}: missing required {missing}")
     if not edge.sources:
-        raise OntologyError(f"{where}: no provenance")
+        raise OntologyError(f"{_edge_where(edge)}: no provenance")
+
+
+def _edge_where(edge: Edge) -> str:
+    return f"{edge.type.value} {edge.source!r} -> {edge.target!r}"
 
 
 def merge_sources(existing: Sequence[str], new: Iterable[Source]) -> list[str]:
@@ -186,39 +252,56 @@ def coalesce(nodes: Iterable[Node], edges: Iterable[Edge]) -> tuple[list[Node], 
     says how many records per label or edge type were folded into an earlier one (each counts as
     an update, as it would in separate calls).
     """
-    repeats: Counter[str] = Counter()
+    node_list = nodes if isinstance(nodes, list) else list(nodes)
+    edge_list = edges if isinstance(edges, list) else list(edges)
     node_out: dict[str, Node] = {}
-    for node in nodes:
-        seen = node_out.get(node.id)
-        if seen is None:
-            node_out[node.id] = node
-        else:
-            repeats[node.label.value] += 1
-            node_out[node.id] = Node(
-                node.id,
-                node.label,
-                {**seen.properties, **node.properties},
-                _union(seen.sources, node.sources),
-                {**node.defaults, **seen.defaults},
-            )
+    keep_node = node_out.setdefault
+    for node in node_list:
+        seen = keep_node(node.id, node)
+        if seen is node or (
+            # Shared nodes (a country, an outlet) repeat unchanged on row after row: nothing to merge.
+            node.properties == seen.properties
+            and node.sources == seen.sources
+            and node.defaults == seen.defaults
+        ):
+            continue
+        node_out[node.id] = Node(
+            node.id,
+            node.label,
+            {**seen.properties, **node.properties},
+            _union(seen.sources, node.sources),
+            {**node.defaults, **seen.defaults},
+        )
     edge_out: dict[tuple[EdgeType, str, str], Edge] = {}
-    for edge in edges:
-        key = edge.key
-        prior = edge_out.get(key)
-        if prior is None:
-            edge_out[key] = edge
-        else:
-            repeats[edge.type.value] += 1
-            edge_out[key] = Edge(
-                edge.type,
-                edge.source,
-                edge.target,
-                {**prior.properties, **edge.properties},
-                _union(prior.sources, edge.sources),
-                {**edge.defaults, **prior.defaults},
-            )
+    keep_edge = edge_out.setdefault
+    for edge in edge_list:
+        key = (edge.type, edge.source, edge.target)
+        prior = keep_edge(key, edge)
+        if prior is edge:
+            continue
+        edge_out[key] = Edge(
+            edge.type,
+            edge.source,
+            edge.target,
+            {**prior.properties, **edge.properties},
+            _union(prior.sources, edge.sources),
+            {**edge.defaults, **prior.defaults},
+        )
+    # Repeats per label and type: all records less the distinct ones (counted in C, not per repeat).
+    repeats: Counter[str] = Counter()
+    for kinds, distinct, names in (
+        (map(_NODE_LABEL, node_list), map(_NODE_LABEL, node_out.values()), _LABEL_NAME),
+        (map(_EDGE_TYPE, edge_list), map(_EDGE_TYPE, edge_out.values()), _TYPE_NAME),
+    ):
+        total = Counter(kinds)
+        total.subtract(Counter(distinct))
+        for kind, n in total.items():
+            if n:
+                repeats[names[kind]] = n
     return list(node_out.values()), list(edge_out.values()), repeats
 
 
 def _union(first: list[Source], second: list[Source]) -> list[Source]:
+    if first == second:
+        return list(dict.fromkeys(first))
     return list(dict.fromkeys([*first, *second]))

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Final
 
 from graph.ids import make_id
@@ -166,11 +167,18 @@ _KNOWN: Final[tuple[tuple[str, ActorKind, tuple[str, ...]], ...]] = (
 _NOT_LETTERS = re.compile(r"[\W_]+")
 
 
+_THE = re.compile(r"^the\s+")
+
+
+@lru_cache(maxsize=65536)  # outlets and keywords repeat on row after row, and an id is keyed on it
 def name_key(name: str) -> str:
     """Letters and digits only, casefolded, accents stripped: the form actor names compare in."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    plain = re.sub(r"^the\s+", "", plain)
+    if name.isascii():
+        plain = name.casefold()  # nothing for NFKD to decompose, no combining marks
+    else:
+        decomposed = unicodedata.normalize("NFKD", name.casefold())
+        plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = _THE.sub("", plain)
     return _NOT_LETTERS.sub("", plain)
 
 

@@ -12,7 +12,7 @@ They name the case only by URL, so they are read beside the posts file of the sa
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -61,8 +61,12 @@ def primary_cases(path: Path) -> dict[tuple[str, str], str]:
     first in order) is keyed on title and date alone, so another dataset's copy of the case meets it,
     and the others add their URL to the key. Decided from the whole file, so row order does not matter.
     """
+    return _owners(read_rows(path, required=POSTS_COLUMNS))
+
+
+def _owners(items: Iterable[Row | Rejection]) -> dict[tuple[str, str], str]:
     owners: dict[tuple[str, str], str] = {}
-    for item in read_rows(path, required=POSTS_COLUMNS):
+    for item in items:
         if isinstance(item, Rejection) or (key := _case_key(item)) is None:
             continue
         url = item.get("id")
@@ -127,13 +131,17 @@ class CknabsPostsLoader(Loader):
         return 0.6 if set(POSTS_COLUMNS) <= set(header) else 0.0
 
     def read(self, path: Path) -> Iterator[Record | Rejection]:
-        owners = primary_cases(path)
-        for item in read_rows(path, required=POSTS_COLUMNS):
+        # Which case owns each title and date is decided from the whole file before the first
+        # record, so the file is read once and its rows kept (a case database, not a firehose).
+        items = list(read_rows(path, required=POSTS_COLUMNS))
+        owners = _owners(items)
+        name = path.name
+        for item in items:
             if isinstance(item, Rejection):
                 yield item
                 continue
-            source = Source(self.dataset, path.name, f"line {item.line}")
-            yield guarded(path.name, item.line, _posts_record, item, source, owners)
+            source = Source(self.dataset, name, f"line {item.line}")
+            yield guarded(name, item.line, _posts_record, item, source, owners)
 
 
 @dataclass(frozen=True, slots=True)

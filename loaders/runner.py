@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.exc import LoadError, NarrativeGraphError, RejectedRowError, StoreUnavailableError
+from graph.gcpause import gc_paused
 from graph.ids import normalise
 from graph.model import Edge, Node
 from graph.ontology import EdgeType, NodeLabel, SimilarityMethod
@@ -173,7 +174,8 @@ class Runner:
         """Loads each (file, loader, how the loader was chosen)."""
         started = time.perf_counter()
         report = LoadReport()
-        with self.store.bulk():
+        # The pause outlasts the bulk block: an embedded store writes its file as the block ends.
+        with gc_paused(), self.store.bulk():
             if self.replace:  # all removals first, so nothing below resolves against what goes
                 for path, loader, _ in plan:
                     removed = self.store.remove_source(loader.dataset, str(path))
@@ -245,7 +247,7 @@ class Runner:
             for record in chunk:
                 self._write_one(path, record, file_report, report)
         else:
-            self._loaded.update(n.id for rec in prepared for n in rec.nodes if n.label is NodeLabel.CLAIM)
+            self._loaded.update([n.id for rec in prepared for n in rec.nodes if n.label is NodeLabel.CLAIM])
         if self.progress is not None:
             self.progress(str(path), len(chunk))
 
@@ -301,6 +303,8 @@ class Runner:
             elif "title" in node.properties:
                 self._pending.append(node)
             nodes.append(node)
+        if not renames and not record.references:
+            return record  # nothing to change (and the record is never changed in place)
         edges = [_renamed(e, renames) for e in record.edges] if renames else list(record.edges)
         for ref in record.references:
             source_id = renames.get(ref.from_claim, ref.from_claim)

@@ -115,7 +115,7 @@ def read_rows(
                 continue  # a blank line is not a row
             rows += 1
             raw = delimiter.join(cells)
-            if any(_BAD_BYTES.search(c) for c in cells):
+            if _BAD_BYTES.search(raw):  # joining cannot make or hide a lone surrogate
                 yield Rejection(
                     name,
                     start,
@@ -135,6 +135,12 @@ def read_rows(
 def parse_date(text: str, formats: Sequence[str] = ("%Y-%m-%d",)) -> str:
     """The ISO date of a date string in one of the formats, or in any ISO 8601 form (a date-time
     too); `ValueError` naming the text if none fits."""
+    # Rows repeat dates by the hundred, and strptime is slow: each text is parsed once.
+    return _parse_date(text, formats if isinstance(formats, tuple) else tuple(formats))
+
+
+@lru_cache(maxsize=65536)
+def _parse_date(text: str, formats: tuple[str, ...]) -> str:
     value = text.strip()
     for fmt in formats:
         try:
@@ -154,7 +160,11 @@ def split_list(text: str, separator: str) -> list[str]:
     separator, as older scrapes store lists that way.
     """
     value = text.strip()
+    if not value:
+        return []
     items: list[str]
+    if separator and separator not in value and value[0] != "[":
+        return [value]  # one item, already stripped
     if value.startswith("[") and value.endswith("]"):
         try:
             parsed = ast.literal_eval(value)
@@ -166,7 +176,9 @@ def split_list(text: str, separator: str) -> list[str]:
             items = value.split(separator)
     else:
         items = value.split(separator) if separator else [value]
-    return list(dict.fromkeys(i.strip() for i in items if i and i.strip()))
+    unique = dict.fromkeys(map(str.strip, items))
+    unique.pop("", None)
+    return list(unique)
 
 
 @lru_cache(maxsize=4096)
@@ -200,9 +212,81 @@ def tidy_title(title: str) -> str:
     return text[:-1].rstrip() if text.endswith(".") and not text.endswith("..") else text
 
 
+# Shared nodes are built once per file and the same instance goes into every row's record, so
+# `coalesce` folds the repeats without merging them. Safe because nothing downstream changes a
+# record's node in place (the runner builds a new node when it must change one). Bounded: a long
+# process loading many files starts afresh rather than growing without end.
+_SHARED_LIMIT = 65536
+_file_sources: dict[tuple[str, str], Source] = {}
+_shared_nodes: dict[tuple[object, ...], Node] = {}
+# Keyed by the ref's identity (hashing a frozen dataclass runs Python code): the entry holds the ref,
+# so its id cannot be reused while the entry lives, and a hit is checked to be that very ref.
+_by_ref: dict[tuple[int, str, str, str], tuple[object, Node]] = {}
+# What a keyword links a claim to, per file: an edge type and shared node, or a country.
+_keyword_links: dict[tuple[str, str, str], tuple[EdgeType, Node] | CountryRef] = {}
+# What a cell's list of names links a claim to (many rows repeat a cell: "Russia+Ukraine"): the edge
+# type and shared node of each link, and the names left out.
+_Plan = tuple[tuple[tuple[EdgeType, Node], ...], tuple[str, ...]]
+_plans: dict[tuple[object, ...], _Plan] = {}
+
+
 def file_source(source: Source) -> Source:
-    """The file-level provenance shared nodes carry."""
-    return Source(source.dataset, source.file)
+    """The file-level provenance shared nodes carry (one instance per file)."""
+    key = (source.dataset, source.file)
+    shared = _file_sources.get(key)
+    if shared is None:
+        if len(_file_sources) >= _SHARED_LIMIT:
+            _file_sources.clear()
+        shared = _file_sources[key] = Source(source.dataset, source.file)
+    return shared
+
+
+def _keep(key: tuple[object, ...], node: Node) -> Node:
+    if len(_shared_nodes) >= _SHARED_LIMIT:
+        _shared_nodes.clear()
+    _shared_nodes[key] = node
+    return node
+
+
+def _ref_node(ref: CountryRef | ActorRef, seen_as: str, shared: Source) -> Node | None:
+    hit = _by_ref.get((id(ref), seen_as, shared.dataset, shared.file))
+    return hit[1] if hit is not None and hit[0] is ref else None
+
+
+def _keep_ref_node(ref: CountryRef | ActorRef, seen_as: str, shared: Source, node: Node) -> Node:
+    if len(_by_ref) >= _SHARED_LIMIT:
+        _by_ref.clear()
+    _by_ref[(id(ref), seen_as, shared.dataset, shared.file)] = (ref, node)
+    return node
+
+
+def _plan(key: tuple[object, ...]) -> _Plan | None:
+    return _plans.get(key)
+
+
+def _keep_plan(key: tuple[object, ...], plan: _Plan) -> _Plan:
+    if len(_plans) >= _SHARED_LIMIT:
+        _plans.clear()
+    _plans[key] = plan
+    return plan
+
+
+def _linked(claim: str, plan: _Plan, source: Source) -> tuple[list[Node], list[Edge], list[str]]:
+    links, left_out = plan
+    nodes = [node for _, node in links]
+    edges = [Edge(edge_type, claim, node.id, {}, [source], {}) for edge_type, node in links]
+    return nodes, edges, list(left_out)
+
+
+def _country_node(ref: CountryRef, shared: Source) -> Node:
+    node = _ref_node(ref, "", shared)
+    return node if node is not None else _keep_ref_node(ref, "", shared, ref.node(shared))
+
+
+def _narrative_node(name: str, kind: NarrativeKind, shared: Source) -> Node:
+    key = (name, kind, shared.dataset, shared.file)
+    node = _shared_nodes.get(key)
+    return node if node is not None else _keep(key, narrative_node(name, kind, shared))
 
 
 @lru_cache(maxsize=65536)
@@ -234,22 +318,27 @@ def country_links(
 ) -> tuple[list[Node], list[Edge], list[str]]:
     """Country nodes and CONCERNS edges for the names (a region brings the country it lies in), and
     the names that resolved to nothing."""
-    refs: list[CountryRef] = []
-    unresolved: list[str] = []
-    for name in names:
-        ref = _country(name)
-        if ref is None:
-            unresolved.append(name)
-        else:
-            refs.append(ref)
-    nodes, edges = concerns(claim, refs, source)
-    return nodes, edges, unresolved
+    shared = file_source(source)
+    key = ("countries", tuple(names), shared.dataset, shared.file)
+    plan = _plan(key)
+    if plan is None:
+        refs: list[CountryRef] = []
+        unresolved: list[str] = []
+        for name in key[1]:
+            ref = _country(name)
+            if ref is None:
+                unresolved.append(name)
+            else:
+                refs.append(ref)
+        links = tuple((EdgeType.CONCERNS, _country_node(ref, shared)) for ref in with_parents(refs))
+        plan = _keep_plan(key, (links, tuple(unresolved)))
+    return _linked(claim, plan, source)
 
 
 def concerns(claim: str, refs: Iterable[CountryRef], source: Source) -> tuple[list[Node], list[Edge]]:
     shared = file_source(source)
-    nodes = [ref.node(shared) for ref in with_parents(refs)]
-    return nodes, [Edge(EdgeType.CONCERNS, claim, n.id, sources=[source]) for n in nodes]
+    nodes = [_country_node(ref, shared) for ref in with_parents(refs)]
+    return nodes, [Edge(EdgeType.CONCERNS, claim, n.id, {}, [source], {}) for n in nodes]
 
 
 def outlet_links(
@@ -258,19 +347,28 @@ def outlet_links(
     """Outlet actors and PUBLISHED_BY edges (`urls` gives an outlet's article URL by outlet name),
     and the names no actor id could be made from."""
     shared = file_source(source)
+    key = ("outlets", tuple(names), shared.dataset, shared.file)
+    plan = _plan(key)
+    if plan is None:
+        links: list[tuple[EdgeType, Node]] = []
+        skipped: list[str] = []
+        for name in key[1]:
+            resolved = _outlet(name)
+            if resolved is None:
+                skipped.append(name)
+            else:
+                links.append((EdgeType.PUBLISHED_BY, _actor_node(resolved[0], name, shared)))
+        plan = _keep_plan(key, (tuple(links), tuple(skipped)))
+    if not urls:
+        return _linked(claim, plan, source)
     nodes: list[Node] = []
     edges: list[Edge] = []
-    skipped: list[str] = []
-    for name in names:
-        resolved = _outlet(name)
-        if resolved is None:
-            skipped.append(name)
-            continue
-        ref, ref_id = resolved
-        nodes.append(_actor_node(ref, name, shared))
-        url = (urls or {}).get(name)
-        edges.append(Edge(EdgeType.PUBLISHED_BY, claim, ref_id, {"url": url} if url else {}, [source]))
-    return nodes, edges, skipped
+    resolvable = [name for name in key[1] if _outlet(name) is not None]
+    for name, (edge_type, node) in zip(resolvable, plan[0], strict=True):
+        url = urls.get(name)
+        nodes.append(node)
+        edges.append(Edge(edge_type, claim, node.id, {"url": url} if url else {}, [source], {}))
+    return nodes, edges, list(plan[1])
 
 
 def skipped_note(source: Source, line: int, what: str, names: Iterable[str]) -> list[str]:
@@ -282,10 +380,18 @@ def _actor_template(ref: ActorRef, seen_as: str) -> Node:
     return ref.node(Source("", ""), seen_as=[seen_as] if seen_as else [])
 
 
-def _actor_node(ref: ActorRef, seen_as: str, source: Source) -> Node:
+def _actor_node(ref: ActorRef, seen_as: str, shared: Source) -> Node:
     # Building an actor node keys its name each time; rows name the same few thousand actors.
-    template = _actor_template(ref, seen_as)
-    return Node(template.id, template.label, dict(template.properties), [source], dict(template.defaults))
+    node = _ref_node(ref, seen_as, shared)
+    if node is None:
+        template = _actor_template(ref, seen_as)
+        node = _keep_ref_node(
+            ref,
+            seen_as,
+            shared,
+            Node(template.id, template.label, dict(template.properties), [shared], dict(template.defaults)),
+        )
+    return node
 
 
 def actor_links(
@@ -294,27 +400,42 @@ def actor_links(
     """Actor nodes and one edge of `edge_type` (ATTRIBUTED_TO, MENTIONS) from the claim to each."""
     shared = file_source(source)
     nodes = [_actor_node(ref, seen_as, shared) for ref in refs]
-    return nodes, [Edge(edge_type, claim, n.id, sources=[source]) for n in nodes]
+    return nodes, [Edge(edge_type, claim, n.id, {}, [source], {}) for n in nodes]
 
 
 def keyword_links(claim: str, keywords: Iterable[str], source: Source) -> tuple[list[Node], list[Edge]]:
     """Each keyword where it belongs (loaders/narratives.py decides): a country or region it names
     is CONCERNS, a person or organisation MENTIONS, anything else PART_OF a keyword Narrative."""
     shared = file_source(source)
-    nodes: list[Node] = []
-    edges: list[Edge] = []
-    countries: list[CountryRef] = []
-    for keyword in keywords:
-        kind, target = _keyword(keyword)
+    key = ("keywords", tuple(keywords), shared.dataset, shared.file)
+    plan = _plan(key)
+    if plan is None:
+        links: list[tuple[EdgeType, Node]] = []
+        countries: list[CountryRef] = []
+        for keyword in key[1]:
+            link = _keyword_link(keyword, shared)
+            if isinstance(link, CountryRef):
+                countries.append(link)
+            else:
+                links.append(link)
+        links += [(EdgeType.CONCERNS, _country_node(ref, shared)) for ref in with_parents(countries)]
+        plan = _keep_plan(key, (tuple(links), ()))
+    nodes, edges, _ = _linked(claim, plan, source)
+    return nodes, edges
+
+
+def _keyword_link(keyword: str, shared: Source) -> tuple[EdgeType, Node] | CountryRef:
+    key = (keyword, shared.dataset, shared.file)
+    link = _keyword_links.get(key)
+    if link is None:
+        _, target = _keyword(keyword)
         if isinstance(target, CountryRef):
-            countries.append(target)
+            link = target
         elif isinstance(target, ActorRef):
-            more_nodes, more_edges = actor_links(claim, [target], EdgeType.MENTIONS, source, keyword)
-            nodes += more_nodes
-            edges += more_edges
+            link = (EdgeType.MENTIONS, _actor_node(target, keyword, shared))
         else:
-            node = narrative_node(target, NarrativeKind.KEYWORD, shared)
-            nodes.append(node)
-            edges.append(Edge(EdgeType.PART_OF, claim, node.id, sources=[source]))
-    more_nodes, more_edges = concerns(claim, countries, source)
-    return nodes + more_nodes, edges + more_edges
+            link = (EdgeType.PART_OF, _narrative_node(target, NarrativeKind.KEYWORD, shared))
+        if len(_keyword_links) >= _SHARED_LIMIT:
+            _keyword_links.clear()
+        _keyword_links[key] = link
+    return link
