@@ -28,7 +28,16 @@ from graph.exc import InvalidIdError, MissingEndpointError, NotFoundError, Store
 from graph.memory import tokens
 from graph.model import Edge, Node, Source, clean_properties, merge_sources, validate_edge, validate_node
 from graph.ontology import NODE_SPECS, EdgeType, NodeLabel, label_of
-from graph.store import Counts, GraphStore, Page, RemovalResult, WriteResult
+from graph.store import (
+    Counts,
+    GraphStore,
+    Page,
+    RemovalResult,
+    Subgraph,
+    WriteResult,
+    check_neighbourhood,
+    walk_neighbourhood,
+)
 
 T = TypeVar("T")
 
@@ -260,13 +269,21 @@ class Neo4jStore(GraphStore):
     def _node_rows(node_list: Sequence[Node]) -> dict[NodeLabel, dict[str, _Row]]:
         rows: dict[NodeLabel, dict[str, _Row]] = defaultdict(dict)
         for node in node_list:
-            props = _with_words(node.label, clean_properties(node.properties))
-            defaults = _with_words(node.label, clean_properties(node.defaults))
-            row = rows[node.label].get(node.id)
+            by_id = rows[node.label]
+            row = by_id.get(node.id)
             if row is None:
-                rows[node.label][node.id] = _Row(props, defaults, merge_sources((), node.sources))
+                by_id[node.id] = _Row(
+                    clean_properties(node.properties), clean_properties(node.defaults),
+                    merge_sources((), node.sources),
+                )
             else:
-                row.absorb(props, defaults, node.sources)
+                row.absorb(clean_properties(node.properties), clean_properties(node.defaults), node.sources)
+        # Words once per node written, not per repeat: a shared country or outlet repeats on every row.
+        for label, by_id in rows.items():
+            if NODE_SPECS[label].text_properties:
+                for row in by_id.values():
+                    _with_words(label, row.props)
+                    _with_words(label, row.defaults)
         return rows
 
     @staticmethod
@@ -400,18 +417,8 @@ class Neo4jStore(GraphStore):
     # -- reads -----------------------------------------------------------------------------------
 
     def get_nodes(self, ids: Sequence[str]) -> list[Node]:
-        grouped = _by_label(ids)
-        if not grouped:
-            return []
-        labels = list(grouped)
-        query = cypher.get_nodes(labels)
-
-        def work(tx: ManagedTransaction) -> dict[str, Node]:
-            found = (_node(r["props"]) for r in tx.run(query, ids=[grouped[lab] for lab in labels]))
-            return {n.id: n for n in found}
-
-        by_id = self._read(work)
-        return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
+        by_label = _ids_by_label(ids)
+        return self._read(partial(_get_nodes, by_label=by_label, ids=ids)) if by_label else []
 
     def find_nodes(
         self,
@@ -461,62 +468,64 @@ class Neo4jStore(GraphStore):
             if stop <= start:
                 return Page([], total=total, offset=offset, limit=limit)
             page = {**params, "order_key": order_key, "skip": start, "limit": stop - start}
-            records = tx.run(page_query, page)
-            return Page([_node(r["props"]) for r in records], total=total, offset=offset, limit=limit)
+            nodes = tx.run(page_query, page).single(strict=True)["nodes"]
+            return Page([_node(props) for props in nodes], total=total, offset=offset, limit=limit)
 
         return self._read(work)
 
     def adjacent(self, ids: Sequence[str], edge_types: Sequence[EdgeType] | None = None) -> list[Edge]:
-        grouped = _by_label(ids)
-        if not grouped or (edge_types is not None and not edge_types):
+        by_label = _ids_by_label(ids)
+        if not by_label or (edge_types is not None and not edge_types):
             return []
-        labels = list(grouped)
-        query = cypher.adjacent(labels, edge_types)
+        query = cypher.adjacent(_LABELS, edge_types)
 
         def work(tx: ManagedTransaction) -> list[Edge]:
-            records = tx.run(query, ids=[grouped[lab] for lab in labels])
-            return [_edge(r["type"], r["source"], r["target"], r["props"]) for r in records]
-
-        edges = self._read(work)
-        edges.sort(key=lambda e: e.id)
-        return edges
-
-    def neighbour_ids(self, ids: Sequence[str], edge_types: Sequence[EdgeType] | None = None) -> set[str]:
-        grouped = _by_label(ids)
-        if not grouped or (edge_types is not None and not edge_types):
-            return set()
-        labels = list(grouped)
-        query = cypher.neighbour_ids(labels, edge_types)
-
-        def work(tx: ManagedTransaction) -> set[str]:
-            return {r["id"] for r in tx.run(query, ids=[grouped[lab] for lab in labels])}
+            return _edges(tx.run(query, ids=by_label).single(strict=True)["edges"])
 
         return self._read(work)
 
+    def neighbour_ids(self, ids: Sequence[str], edge_types: Sequence[EdgeType] | None = None) -> set[str]:
+        by_label = _ids_by_label(ids)
+        if not by_label or (edge_types is not None and not edge_types):
+            return set()
+        return self._read(partial(_neighbour_ids, by_label=by_label, edge_types=edge_types))
+
     def edges_among(self, ids: Sequence[str], edge_types: Sequence[EdgeType] | None = None) -> list[Edge]:
-        grouped = _by_label(ids)
-        if not grouped or (edge_types is not None and not edge_types):
+        by_label = _ids_by_label(ids)
+        if not by_label or (edge_types is not None and not edge_types):
             return []
-        labels = list(grouped)
-        query = cypher.edges_among(labels, edge_types)
+        return self._read(partial(_edges_among, by_label=by_label, ids=ids, edge_types=edge_types))
 
-        def work(tx: ManagedTransaction) -> list[Edge]:
-            records = tx.run(query, ids=[grouped[lab] for lab in labels], all=list(dict.fromkeys(ids)))
-            return [_edge(r["type"], r["source"], r["target"], r["props"]) for r in records]
+    def neighbourhood(
+        self,
+        node_id: str,
+        *,
+        depth: int = 1,
+        labels: Sequence[NodeLabel] | None = None,
+        edge_types: Sequence[EdgeType] | None = None,
+        limit: int = 500,
+    ) -> Subgraph:
+        # The shared walk, each level a query in one read transaction: a session and a transaction
+        # per primitive cost more round trips than the queries themselves.
+        check_neighbourhood(depth, limit)
 
-        edges = self._read(work)
-        edges.sort(key=lambda e: e.id)
-        return edges
+        def work(tx: ManagedTransaction) -> Subgraph:
+            reads = _InTransaction(tx)
+            return walk_neighbourhood(
+                reads, node_id, depth, labels, edge_types, limit, reads.new_neighbours, reads.members
+            )
+
+        return self._read(work)
 
     def degrees(self, ids: Sequence[str]) -> dict[str, int]:
-        grouped = _by_label(ids)
+        by_label = _ids_by_label(ids)
         found: dict[str, int] = {}
-        if grouped:
-            labels = list(grouped)
-            query = cypher.degrees(labels)
+        if by_label:
+            query = cypher.degrees(_LABELS)
 
             def work(tx: ManagedTransaction) -> dict[str, int]:
-                return {r["id"]: r["degree"] for r in tx.run(query, ids=[grouped[lab] for lab in labels])}
+                record = tx.run(query, ids=by_label).single(strict=True)
+                return {r["id"]: r["degree"] for r in record["degrees"]}
 
             found = self._read(work)
         return {i: found.get(i, 0) for i in ids}
@@ -552,3 +561,98 @@ class Neo4jStore(GraphStore):
 def _hidden(key: str) -> bool:
     return key == "id" or key.startswith("_")
 
+
+# -- reads inside a transaction: the store's own methods and its neighbourhood walk share them -------
+
+# Every read names all labels in one order (an empty id list where there are none), so each read has
+# one statement text and Neo4j plans it once, not once per combination of labels.
+_LABELS: tuple[NodeLabel, ...] = tuple(NodeLabel)
+
+
+def _ids_by_label(ids: Iterable[str]) -> list[list[str]]:
+    """Ids as the `$ids` parameter of the reads: one list per label of `_LABELS`; [] if none is a
+    node id."""
+    grouped = _by_label(ids)
+    return [grouped.get(label, []) for label in _LABELS] if grouped else []
+
+
+def _edges(rows: Iterable[Mapping[str, Any]]) -> list[Edge]:
+    edges = [_edge(r["type"], r["source"], r["target"], r["props"]) for r in rows]
+    edges.sort(key=lambda e: e.id)
+    return edges
+
+
+def _get_nodes(tx: ManagedTransaction, by_label: list[list[str]], ids: Sequence[str]) -> list[Node]:
+    record = tx.run(cypher.get_nodes(_LABELS), ids=by_label).single(strict=True)
+    found = {n.id: n for n in map(_node, record["nodes"])}
+    return [found[i] for i in dict.fromkeys(ids) if i in found]
+
+
+def _neighbour_ids(
+    tx: ManagedTransaction, by_label: list[list[str]], edge_types: Sequence[EdgeType] | None
+) -> set[str]:
+    query = cypher.neighbour_ids(_LABELS, edge_types)
+    return set(tx.run(query, ids=by_label).single(strict=True)["ids"])
+
+
+def _edges_among(
+    tx: ManagedTransaction,
+    by_label: list[list[str]],
+    ids: Sequence[str],
+    edge_types: Sequence[EdgeType] | None,
+) -> list[Edge]:
+    query = cypher.edges_among(_LABELS, edge_types)
+    record = tx.run(query, ids=by_label, all=list(dict.fromkeys(ids))).single(strict=True)
+    return _edges(record["edges"])
+
+
+class _InTransaction:
+    """The primitives `walk_neighbourhood` needs, answered inside one read transaction."""
+
+    def __init__(self, tx: ManagedTransaction) -> None:
+        self._tx = tx
+
+    def get_nodes(self, ids: Sequence[str]) -> list[Node]:
+        by_label = _ids_by_label(ids)
+        return _get_nodes(self._tx, by_label, ids) if by_label else []
+
+    def neighbour_ids(self, ids: Sequence[str], edge_types: Sequence[EdgeType] | None = None) -> set[str]:
+        by_label = _ids_by_label(ids)
+        if not by_label or (edge_types is not None and not edge_types):
+            return set()
+        return _neighbour_ids(self._tx, by_label, edge_types)
+
+    def edges_among(self, ids: Sequence[str], edge_types: Sequence[EdgeType] | None = None) -> list[Edge]:
+        by_label = _ids_by_label(ids)
+        if not by_label or (edge_types is not None and not edge_types):
+            return []
+        return _edges_among(self._tx, by_label, ids, edge_types)
+
+    def members(
+        self, ids: Sequence[str], edge_types: Sequence[EdgeType] | None
+    ) -> tuple[list[Node], list[Edge]]:
+        """A `Members` answered in one query: the kept nodes and the edges among them."""
+        by_label = _ids_by_label(ids)
+        if not by_label:
+            return [], []
+        if edge_types is not None and not edge_types:
+            return self.get_nodes(ids), []
+        query = cypher.members(_LABELS, edge_types)
+        record = self._tx.run(query, ids=by_label, all=list(dict.fromkeys(ids))).single(strict=True)
+        return [_node(props) for props in record["nodes"]], _edges(record["edges"])
+
+    def new_neighbours(
+        self,
+        frontier: Sequence[str],
+        seen: set[str],
+        edge_types: Sequence[EdgeType] | None,
+        reach: set[NodeLabel] | None,
+        first: int,
+    ) -> tuple[int, list[str]]:
+        """A `LastLevel` answered in Neo4j: the count and the first ids, not every id."""
+        by_label = _ids_by_label(frontier)
+        if not by_label or (edge_types is not None and not edge_types):
+            return 0, []
+        query = cypher.new_neighbours(_LABELS, edge_types, sorted(reach) if reach else None)
+        record = self._tx.run(query, ids=by_label, seen=list(seen), first=first).single(strict=True)
+        return record["total"], list(record["first"])

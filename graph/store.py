@@ -10,10 +10,10 @@ from __future__ import annotations
 import heapq
 from abc import ABC, abstractmethod
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from graph.exc import LimitExceededError, NotFoundError
 from graph.model import Edge, Node
@@ -235,35 +235,8 @@ class GraphStore(ABC):
         Only nodes of `labels` are reached and passed through (the centre always counts). Nodes are
         kept nearest first, ties by id, up to `limit`; `total` counts all that were reached.
         """
-        if not 0 <= depth <= MAX_DEPTH:
-            raise LimitExceededError(f"depth must be between 0 and {MAX_DEPTH}, got {depth}")
-        if limit < 1:
-            raise LimitExceededError(f"limit must be at least 1, got {limit}")
-        centre = self.get_node(node_id)
-        allowed = set(labels) if labels else None
-        distance = {centre.id: 0}
-        frontier = [centre.id]
-        ordered = [centre.id]  # nearest first, ties by id: each level is sorted as it is reached
-        for level in range(1, depth + 1):
-            reached = {
-                other
-                for other in self.neighbour_ids(frontier, edge_types)
-                if other not in distance and (allowed is None or label_of(other) in allowed)
-            }
-            for other in reached:
-                distance[other] = level
-            room = limit - len(ordered)
-            if level == depth and room < len(reached):
-                # The last level is only counted past the limit: no need to sort all of it.
-                ordered.extend(heapq.nsmallest(max(room, 0), reached))
-                break
-            frontier = sorted(reached)
-            ordered.extend(frontier)
-            if not frontier:
-                break
-        kept = ordered[:limit]
-        edges = self.edges_among(kept, edge_types)
-        return Subgraph(self.get_nodes(kept), edges, truncated=len(distance) > limit, total=len(distance))
+        check_neighbourhood(depth, limit)
+        return walk_neighbourhood(self, node_id, depth, labels, edge_types, limit)
 
     def shortest_paths(
         self,
@@ -342,6 +315,88 @@ class GraphStore(ABC):
             for other in adjacency.pop(hub, set()):
                 adjacency[other].discard(hub)
         return adjacency, edge_of
+
+
+class NeighbourhoodReads(Protocol):
+    """The primitives a neighbourhood is walked with: a store's, or a store's inside one transaction."""
+
+    def get_nodes(self, ids: Sequence[str]) -> list[Node]: ...
+
+    def neighbour_ids(self, ids: Sequence[str], edge_types: Sequence[EdgeType] | None = None) -> set[str]: ...
+
+    def edges_among(self, ids: Sequence[str], edge_types: Sequence[EdgeType] | None = None) -> list[Edge]: ...
+
+
+def check_neighbourhood(depth: int, limit: int) -> None:
+    """Raises `LimitExceededError` for a depth or limit `neighbourhood` does not take."""
+    if not 0 <= depth <= MAX_DEPTH:
+        raise LimitExceededError(f"depth must be between 0 and {MAX_DEPTH}, got {depth}")
+    if limit < 1:
+        raise LimitExceededError(f"limit must be at least 1, got {limit}")
+
+
+# `(frontier, seen, edge_types, labels reached, first) -> (how many, the first ids)`: the new nodes
+# one hop from `frontier` (of those labels, if any), not in `seen`; `first` smallest of their ids.
+LastLevel = Callable[
+    [Sequence[str], set[str], Sequence[EdgeType] | None, set[NodeLabel] | None, int], tuple[int, list[str]]
+]
+
+# `(ids, edge_types) -> (nodes, edges)`: the stored nodes among `ids` (any order) and the edges (of
+# those types) among them in edge-id order, as `get_nodes` and `edges_among` answer them.
+Members = Callable[[Sequence[str], Sequence[EdgeType] | None], tuple[list[Node], list[Edge]]]
+
+
+def walk_neighbourhood(
+    reads: NeighbourhoodReads,
+    node_id: str,
+    depth: int,
+    labels: Sequence[NodeLabel] | None,
+    edge_types: Sequence[EdgeType] | None,
+    limit: int,
+    last_level: LastLevel | None = None,
+    members: Members | None = None,
+) -> Subgraph:
+    """`GraphStore.neighbourhood`, level by level on `reads`: one algorithm whoever runs it.
+
+    `last_level`, if given, answers the last level where the graph is (counted and cut there)
+    instead of from all its ids: past a hub that is thousands of ids a remote store need not send.
+    `members`, if given, fetches the kept nodes and the edges among them in one go.
+    """
+    found = reads.get_nodes([node_id])
+    if not found:
+        raise NotFoundError(f"no node with id {node_id!r}")
+    centre = found[0]
+    allowed = set(labels) if labels else None
+    seen = {centre.id}
+    frontier = [centre.id]
+    ordered = [centre.id]  # nearest first, ties by id: each level is sorted as it is reached
+    total = 1
+    for level in range(1, depth + 1):
+        if level == depth and last_level is not None:
+            count, first = last_level(frontier, seen, edge_types, allowed, max(limit - len(ordered), 0))
+            total += count
+            ordered.extend(first)
+            break
+        # Set arithmetic, not a per-id loop: one level past a hub is thousands of ids.
+        reached = reads.neighbour_ids(frontier, edge_types) - seen
+        if allowed is not None:
+            reached = {other for other in reached if label_of(other) in allowed}
+        if not reached:
+            break
+        seen |= reached
+        total += len(reached)
+        room = limit - len(ordered)
+        # Past the limit a level is only counted, never sorted.
+        frontier = sorted(reached) if room > 0 else list(reached)
+        ordered.extend(frontier[: max(room, 0)])
+    if members is not None:
+        found, edges = members(ordered, edge_types)
+        by_id = {n.id: n for n in found}
+        nodes = [centre, *(by_id[i] for i in ordered[1:] if i in by_id)]
+    else:
+        edges = reads.edges_among(ordered, edge_types)
+        nodes = [centre, *reads.get_nodes(ordered[1:])]
+    return Subgraph(nodes, edges, truncated=total > limit, total=total)
 
 
 def _distances(adjacency: Mapping[str, set[str]], start: str, limit: int) -> dict[str, int]:
