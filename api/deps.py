@@ -25,12 +25,14 @@ class FeatureUnavailableError(NarrativeGraphError):
 _bearer = HTTPBearer(auto_error=False, description="The API token (`NARRATIVES_API_TOKEN`).")
 
 
-def get_settings(request: Request) -> Settings:
+# The dependencies every request solves are `async def`: they never block, and FastAPI runs a plain
+# `def` dependency on the thread pool, a hand-off per dependency per request.
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_store(request: Request) -> GraphStore:
+async def get_store(request: Request) -> GraphStore:
     store: GraphStore = request.app.state.store
     return store
 
@@ -55,12 +57,12 @@ def _check_token(settings: Settings, credentials: HTTPAuthorizationCredentials |
         raise AuthError("the bearer token is wrong")
 
 
-def require_write(settings: SettingsDep, credentials: Credentials) -> None:
+async def require_write(settings: SettingsDep, credentials: Credentials) -> None:
     """Writes always need the token; with none configured they are disabled, not open."""
     _check_token(settings, credentials, "writes are")
 
 
-def require_read(settings: SettingsDep, credentials: Credentials) -> None:
+async def require_read(settings: SettingsDep, credentials: Credentials) -> None:
     """Reads are open unless `protect_reads` puts them behind the token."""
     if settings.protect_reads:
         _check_token(settings, credentials, "reads are protected and")
@@ -106,7 +108,11 @@ def _matcher_module() -> Any:
 
 def get_matcher(request: Request) -> Any:
     """The app's `Matcher`, built from the store on first use and kept in `app.state`."""
-    state = request.app.state
+    return build_matcher(request.app.state)
+
+
+def build_matcher(state: Any) -> Any:
+    """Builds the matcher of an app's `state` unless it is built; callers meanwhile wait for it."""
     with state.matcher_lock:
         if state.matcher is None:
             module = _matcher_module()

@@ -3,15 +3,20 @@
     python benchmarks/api_latency.py --store memory --data-dir DIR [--load FILE ...]
     python benchmarks/api_latency.py --store neo4j --neo4j-uri bolt://127.0.0.1:7687 [--load FILE ...]
 
-Loads the files first when asked (same runner as `narratives load`), starts `uvicorn` in a child
-process on 127.0.0.1, then measures p50/p95 of `/claims?q=`, `/claims/{id}`, `/graph/neighbourhood`
+Loads the files first when asked (same runner as `narratives load`), starts `narratives serve` in a
+child process on 127.0.0.1, then measures p50/p95 of `/claims?q=`, `/claims/{id}`, `/graph/neighbourhood`
 (depth 2, limit 500) and `/match`, one request at a time, and requests per second with 16 concurrent
 clients over a mix of the four. Request counts are bounded; nothing leaves the loopback interface.
+
+The server runs `--workers` uvicorn processes (as `narratives serve --workers`). The client is kept
+light (stdlib `http.client`, one keep-alive connection per client thread) because it shares the
+machine's cores with the server; it still sends every request and reads every response in full.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import random
@@ -21,11 +26,10 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import httpx
+from urllib.parse import quote, urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -36,15 +40,45 @@ from graph.ontology import NodeLabel  # noqa: E402
 from graph.settings import Settings  # noqa: E402
 from graph.store import GraphStore  # noqa: E402
 
-Request = Callable[[httpx.Client], httpx.Response]
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    method: str
+    path: str  # with the query string
+    body: bytes | None = None
+
+
+class Client:
+    """One keep-alive HTTP/1.1 connection; reconnects if the server closed it."""
+
+    def __init__(self, port: int) -> None:
+        self._port = port
+        self._conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+
+    def send(self, request: Request) -> tuple[int, bytes]:
+        headers = {"Content-Type": "application/json"} if request.body is not None else {}
+        for attempt in (1, 2):
+            try:
+                self._conn.request(request.method, request.path, body=request.body, headers=headers)
+                response = self._conn.getresponse()
+                return response.status, response.read()
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self._conn.close()
+                self._conn = http.client.HTTPConnection("127.0.0.1", self._port, timeout=60)
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        self._conn.close()
 
 
 def _get(path: str, params: dict[str, Any] | None = None) -> Request:
-    return lambda client: client.get(path, params=params)
+    return Request("GET", quote(path) + (f"?{urlencode(params)}" if params else ""))
 
 
 def _post(path: str, body: dict[str, Any]) -> Request:
-    return lambda client: client.post(path, json=body)
+    return Request("POST", quote(path), json.dumps(body).encode("utf-8"))
 
 
 def _free_port() -> int:
@@ -98,14 +132,14 @@ def _samples(store: GraphStore, n: int, seed: int) -> tuple[list[str], list[str]
     return words, [c.id for c in picked], centres, texts
 
 
-def _timed(client: httpx.Client, requests: list[Request]) -> list[float]:
+def _timed(client: Client, requests: list[Request]) -> list[float]:
     out = []
     for request in requests:
         started = time.perf_counter()
-        response = request(client)
+        status, body = client.send(request)
         elapsed = time.perf_counter() - started
-        if response.status_code != 200:
-            raise SystemExit(f"{response.request.url}: {response.status_code} {response.text[:300]}")
+        if status != 200:
+            raise SystemExit(f"{request.method} {request.path}: {status} {body[:300]!r}")
         out.append(elapsed * 1000)
     return out
 
@@ -115,23 +149,26 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def _throughput(base: str, requests: list[Request], clients: int) -> tuple[float, int]:
+def _throughput(port: int, requests: list[Request], clients: int) -> tuple[float, int]:
     """Requests per second with `clients` threads sharing the list; errors counted, not hidden."""
     lock = threading.Lock()
     position = [0]
     errors = [0]
 
     def worker() -> None:
-        with httpx.Client(base_url=base, timeout=60) as client:
+        client = Client(port)
+        try:
             while True:
                 with lock:
                     if position[0] >= len(requests):
                         return
                     request = requests[position[0]]
                     position[0] += 1
-                if request(client).status_code != 200:
+                if client.send(request)[0] != 200:
                     with lock:
                         errors[0] += 1
+        finally:
+            client.close()
 
     threads = [threading.Thread(target=worker) for _ in range(clients)]
     started = time.perf_counter()
@@ -142,18 +179,42 @@ def _throughput(base: str, requests: list[Request], clients: int) -> tuple[float
     return len(requests) / (time.perf_counter() - started), errors[0]
 
 
-def _wait_ready(base: str, proc: subprocess.Popen[bytes], seconds: float = 120) -> None:
+def _wait_ready(port: int, proc: subprocess.Popen[bytes], seconds: float = 300) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise SystemExit(f"uvicorn exited with {proc.returncode}")
+        client = Client(port)
         try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+            if client.send(Request("GET", "/readyz"))[0] == 200:
                 return
-        except httpx.HTTPError:
+        except OSError:
             pass
+        finally:
+            client.close()
         time.sleep(0.2)
     raise SystemExit("uvicorn did not become ready")
+
+
+def _warm_up(port: int, endpoints: dict[str, list[Request]], workers: int) -> None:
+    """A few requests of each kind on as many connections as there are workers, so each worker has
+    built its matcher and warmed its caches before anything is timed."""
+    threads = []
+    for w in range(workers * 2):
+
+        def run(offset: int = w) -> None:
+            client = Client(port)
+            try:
+                for requests in endpoints.values():
+                    _timed(client, requests[offset % len(requests) :][:3])
+            finally:
+                client.close()
+
+        threads.append(threading.Thread(target=run))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -165,6 +226,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=200, help="Timed requests per endpoint.")
     parser.add_argument("--mix", type=int, default=2000, help="Requests in the concurrent run.")
     parser.add_argument("--clients", type=int, default=16, help="Concurrent clients.")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="uvicorn worker processes, as `narratives serve --workers` (default: one per core).",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
     args = parser.parse_args(argv)
@@ -180,27 +247,27 @@ def main(argv: list[str] | None = None) -> int:
     print(note, file=sys.stderr)
 
     port = _free_port()
-    base = f"http://127.0.0.1:{port}"
+    # Served as `narratives serve --workers N` serves, the command's own code path included.
     proc = subprocess.Popen(
         [
             sys.executable,
-            "-m",
-            "uvicorn",
-            "api.app:create_app",
-            "--factory",
+            "-c",
+            "from cli.main import main; main()",
+            "serve",
             "--host",
             "127.0.0.1",
             "--port",
             str(port),
-            "--log-level",
-            "warning",
+            "--workers",
+            str(args.workers),
             "--no-access-log",
         ],
         cwd=ROOT,
         env=_env(settings, args),
+        stdout=sys.stderr,  # our stdout is the figures (with --json)
     )
     try:
-        _wait_ready(base, proc)
+        _wait_ready(port, proc)
         endpoints: dict[str, list[Request]] = {
             "/claims?q=": [_get("/claims", {"q": w}) for w in words],
             "/claims/{id}": [_get(f"/claims/{i}") for i in claim_ids],
@@ -215,9 +282,9 @@ def main(argv: list[str] | None = None) -> int:
             "edges": sum(counts.edges.values()),
             "endpoints": {},
         }
-        with httpx.Client(base_url=base, timeout=60) as client:
-            for requests in endpoints.values():  # warm-up: caches, the matcher's first build, JIT-free paths
-                _timed(client, requests[:5])
+        _warm_up(port, endpoints, args.workers)
+        client = Client(port)
+        try:
             for name, requests in endpoints.items():
                 ms = _timed(client, requests)
                 figures["endpoints"][name] = {
@@ -225,12 +292,15 @@ def main(argv: list[str] | None = None) -> int:
                     "p95_ms": round(_percentile(ms, 0.95), 2),
                     "n": len(ms),
                 }
+        finally:
+            client.close()
         rng = random.Random(args.seed)
         pool = [r for requests in endpoints.values() for r in requests]
         mix = [rng.choice(pool) for _ in range(args.mix)]
-        rps, errors = _throughput(base, mix, args.clients)
+        rps, errors = _throughput(port, mix, args.clients)
         figures["throughput"] = {
             "clients": args.clients,
+            "workers": args.workers,
             "requests": len(mix),
             "req_per_s": round(rps, 1),
             "errors": errors,

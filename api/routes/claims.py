@@ -6,11 +6,13 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
 
 from api.deps import ReadAuth, SettingsDep, StoreDep, check_page, node_of
 from api.errors import ERROR_RESPONSES, NOT_FOUND
 from api.models import ActorLink, ClaimDetail, NodeList, NodeOut, SimilarClaim, SourceOut, nodes_out
 from api.queries import other_end
+from api.responses import model_json
 from graph.exc import InvalidInputError
 from graph.ids import code_id
 from graph.ontology import EdgeType, NodeLabel, SimilarityMethod, Verdict, label_of
@@ -97,7 +99,7 @@ def list_claims(
     ] = "-date",
     offset: Annotated[int, Query(ge=0, le=1_000_000, description="Index of the first claim.")] = 0,
     limit: Annotated[int, Query(ge=1, description="Claims per page (at most `max_page_size`, 500).")] = 50,
-) -> NodeList:
+) -> Response:
     """Claims matching a full-text query and filters, one page of them and how many match in all."""
     check_page(settings, limit)
     date_from, date_to = _day(date_from, "date_from"), _day(date_to, "date_to")
@@ -125,14 +127,14 @@ def list_claims(
         offset=offset,
         limit=limit,
     )
-    return NodeList(data=nodes_out(page.items), count=page.total, offset=offset, limit=limit)
+    return model_json(NodeList(data=nodes_out(page.items), count=page.total, offset=offset, limit=limit))
 
 
 @router.get("/{claim_id}", response_model=ClaimDetail, responses={**ERROR_RESPONSES, **NOT_FOUND})
 def get_claim(
     store: StoreDep,
     claim_id: Annotated[str, Path(description="The claim's id.", examples=["claim:3f2a9c0d1e5b7a86c4d2"])],
-) -> ClaimDetail:
+) -> Response:
     """A claim with its debunks, narratives, countries, actors, similar claims and provenance."""
     claim = node_of(store, claim_id, NodeLabel.CLAIM)
     edges = store.edges_of(claim.id)
@@ -164,7 +166,7 @@ def get_claim(
         for e in edges
         if e.type in _ACTOR_EDGES and e.target in others
     ]
-    return ClaimDetail(
+    detail = ClaimDetail(
         claim=NodeOut.of(claim, sources=True),
         debunks=ends(EdgeType.DEBUNKS),
         narratives=ends(EdgeType.PART_OF),
@@ -173,3 +175,4 @@ def get_claim(
         similar=similar,
         provenance=[SourceOut.of(s) for s in claim.sources],
     )
+    return model_json(detail)

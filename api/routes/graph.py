@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -11,6 +10,7 @@ from fastapi.responses import Response
 from api.deps import ReadAuth, SettingsDep, StoreDep
 from api.errors import ERROR_RESPONSES, NOT_FOUND
 from api.models import EdgeOut, Hop, NodeOut, PathList, PathOut, SubgraphOut
+from api.responses import plain_json
 from graph.exc import LimitExceededError
 from graph.explain import sentence
 from graph.ontology import EdgeType, NodeLabel
@@ -43,12 +43,13 @@ def neighbourhood(
     )
     # The hot path of the explorer: plain dicts straight to JSON, the shape `SubgraphOut` documents,
     # without building and re-validating a model per node (a tenth of the time for 500 nodes).
+    # orjson writes the label and type enums as their values.
     body = {
-        "nodes": [{"id": n.id, "label": n.label.value, "properties": n.properties} for n in sub.nodes],
+        "nodes": [{"id": n.id, "label": n.label, "properties": n.properties} for n in sub.nodes],
         "edges": [
             {
                 "id": e.id,
-                "type": e.type.value,
+                "type": e.type,
                 "source": e.source,
                 "target": e.target,
                 "properties": e.properties,
@@ -58,9 +59,7 @@ def neighbourhood(
         "truncated": sub.truncated,
         "total": sub.total,
     }
-    return Response(
-        json.dumps(body, ensure_ascii=False, separators=(",", ":")), media_type="application/json"
-    )
+    return plain_json(body)
 
 
 @router.get("/paths", response_model=PathList, responses={**ERROR_RESPONSES, **NOT_FOUND})

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+from fastapi.responses import Response
 
 from api.deps import MatcherDep, ReadAuth, StoreDep
 from api.errors import BODY_ERRORS
 from api.models import MatchList, MatchOut, MatchRequest, NodeOut, nodes_out
+from api.responses import model_json
 from graph.ontology import EdgeType
 
 router = APIRouter(prefix="/match", tags=["match"], dependencies=[ReadAuth])
 
 
 @router.post("", response_model=MatchList, responses=BODY_ERRORS)
-def match(store: StoreDep, matcher: MatcherDep, body: MatchRequest) -> MatchList:
+def match(store: StoreDep, matcher: MatcherDep, body: MatchRequest) -> Response:
     """The known claims a text repeats, best first, each with its debunks and narratives."""
     results = list(matcher.match(body.text, body.k))
     ids = [r.claim_id for r in results]
@@ -47,4 +49,4 @@ def match(store: StoreDep, matcher: MatcherDep, body: MatchRequest) -> MatchList
                 narratives=nodes_out(narratives),
             )
         )
-    return MatchList(data=out, count=len(out))
+    return model_json(MatchList(data=out, count=len(out)))
