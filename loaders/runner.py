@@ -13,8 +13,6 @@ every claim stored or loaded so far, else become stubs.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import json
 import re
 import time
@@ -424,18 +422,13 @@ class Runner:
     # -- after the load ----------------------------------------------------------------------------
 
     def _link(self) -> str | None:
-        """Runs the lexical similarity linker when it exists and the settings ask for it."""
+        """Runs the lexical similarity linker when the settings ask for it; says what it did."""
         if not self.link or self.settings is None or not self.settings.link_after_load:
             return None
-        if importlib.util.find_spec("graph.analysis") is None:
-            return None
-        if importlib.util.find_spec("graph.analysis.similarity") is None:
-            return None
-        module = importlib.import_module("graph.analysis.similarity")
-        linker = getattr(module, "link_claims", None)
-        if linker is None:
-            return None
-        return str(linker(self.store, self.settings))
+        # Imported here: scikit-learn and scipy load in seconds, and most commands never link.
+        from graph.analysis.similarity import link_claims
+
+        return link_claims(self.store, self.settings).summary()
 
 
 def _stub(text: str, source: Any) -> Node:

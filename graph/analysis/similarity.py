@@ -48,6 +48,24 @@ class LinkReport:
     skipped_rejected: int = 0
     seconds: float = 0.0
 
+    def summary(self) -> str:
+        """One line for a person: what was compared, what changed, what was left alone."""
+        kept = [
+            f"{count:,} {what}"
+            for count, what in (
+                (self.kept_confirmed, "confirmed kept"),
+                (self.skipped_editorial, "editorial left alone"),
+                (self.skipped_rejected, "rejected not re-added"),
+            )
+            if count
+        ]
+        return (
+            f"{self.claims:,} claims compared, {self.pairs:,} similar pairs: {self.created:,} new, "
+            f"{self.updated:,} updated, {self.deleted:,} stale removed"
+            + (f"; {', '.join(kept)}" if kept else "")
+            + f" ({self.seconds:.1f} s)"
+        )
+
 
 def chunk_rows(n: int, budget: int = CELL_BUDGET) -> int:
     """How many rows of an n-column score matrix one chunk may hold."""

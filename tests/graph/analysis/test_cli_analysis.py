@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from graph.memory import MemoryStore
+from graph.ontology import NodeLabel
 from tests.graph.analysis.helpers import seed
 
 
@@ -39,3 +40,14 @@ def test_unknown_timeline_id_fails_cleanly(tmp_path: Path) -> None:
     seed(MemoryStore(data))
     result = CliRunner().invoke(app, ["--data-dir", str(data), "timeline", "narrative:0000"])
     assert result.exit_code != 0
+
+
+def test_load_links_afterwards_and_says_so_in_words(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    demo = Path(__file__).resolve().parents[3] / "demo"
+    result = CliRunner().invoke(app, ["--data-dir", str(data), "load", str(demo)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.stdout.splitlines() if x.startswith("similarity:"))
+    claims = sum(1 for _ in MemoryStore(data).iter_nodes(NodeLabel.CLAIM))
+    assert f"{claims:,} claims compared" in line and "similar pairs" in line
+    assert "LinkReport" not in line
