@@ -21,13 +21,14 @@ def register(app: typer.Typer) -> None:
         port: Annotated[int | None, typer.Option(help="Port to listen on (NARRATIVES_PORT).")] = None,
         reload: Annotated[bool, typer.Option(help="Restart when the code changes (development).")] = False,
         workers: Annotated[
-            int,
+            int | None,
             typer.Option(
                 min=1,
-                help="Server processes: one per core answers more requests at once (each keeps its own "
-                "copy of the embedded graph and re-reads it when another process changed it).",
+                help="Server processes (NARRATIVES_WORKERS): one per core answers more requests at once "
+                "(each keeps its own copy of the embedded graph and re-reads it when another process "
+                "changed it).",
             ),
-        ] = 1,
+        ] = None,
         access_log: Annotated[bool, typer.Option(help="Log every request.")] = True,
     ) -> None:
         """Serve the API (and the explorer) over the configured store."""
@@ -39,16 +40,17 @@ def register(app: typer.Typer) -> None:
         settings = context.settings
         bind_host = host or settings.host
         bind_port = port if port is not None else settings.port
+        processes = workers if workers is not None else settings.workers
         typer.echo(f"serving the {settings.store} store on http://{bind_host}:{bind_port} (docs at /docs)")
-        if reload or workers > 1:
+        if reload or processes > 1:
             # A reloading server and each worker import the app anew in a child process: they rebuild
             # the settings from the environment, so the command-line choices travel there.
             os.environ["NARRATIVES_STORE"] = settings.store
             os.environ["NARRATIVES_DATA_DIR"] = str(settings.data_dir)
         if reload:
             uvicorn.run(APP, factory=True, host=bind_host, port=bind_port, reload=True, access_log=access_log)
-        elif workers > 1:
-            _run_workers(bind_host, bind_port, workers, access_log)
+        elif processes > 1:
+            _run_workers(bind_host, bind_port, processes, access_log)
         else:
             uvicorn.run(create_app(settings), host=bind_host, port=bind_port, access_log=access_log)
 

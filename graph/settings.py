@@ -68,6 +68,12 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(200, ge=1, description="Largest file `POST /ingest` accepts, in MiB.")
     host: str = Field("127.0.0.1", description="Address `narratives serve` listens on.")
     port: int = Field(8000, description="Port `narratives serve` listens on.")
+    workers: int = Field(
+        1,
+        ge=1,
+        description="Server processes `narratives serve` runs; one per core answers more requests at once "
+        "(each embedded-store worker keeps its own copy of the graph).",
+    )
     max_depth: int = Field(3, ge=0, le=3, description="Deepest neighbourhood a request may ask for.")
     max_limit: int = Field(5000, ge=1, description="Most nodes a traversal may return.")
     max_page_size: int = Field(500, ge=1, description="Largest page of a list.")
