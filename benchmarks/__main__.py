@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -125,16 +126,21 @@ class Bench:
         for key, value in r.items():
             if key.startswith("top10 ours"):
                 label = key.removeprefix("top10 ours, ")
-                dense = r.get(f"top10 dense, {label}")
-                self.row(
-                    f"all-pairs top-10 ({label})",
-                    value["wall_s"],
-                    "s",
-                    "dense all-pairs",
-                    dense["wall_s"] if dense else None,
-                    "< 10 s, ≥ 10×",
-                    higher_is_better=False,
-                )
+                total = r[f"vectorise + top10 ours, {label}"]["wall_s"]
+                # Two dense baselines: the dense matrix with each row fully sorted, and the same
+                # matrix with the top 10 picked by argpartition (the stronger of the two).
+                baselines = (("dense", "dense, sorted"), ("dense partitioned", "dense, argpartition"))
+                for baseline, name in baselines:
+                    dense = r.get(f"top10 {baseline}, {label}")
+                    self.row(
+                        f"all-pairs top-10 ({label}; {total:.1f} s with vectorising)",
+                        value["wall_s"],
+                        "s",
+                        name,
+                        dense["wall_s"] if dense else None,
+                        "< 10 s, ≥ 10×",
+                        higher_is_better=False,
+                    )
         match = r["match_ms"]["all"]
         self.row("match p95", match["p95"], "ms", "", None, "< 20 ms", higher_is_better=False)
 
@@ -264,7 +270,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=ROOT / "bench-results.json")
     args = parser.parse_args(argv)
     steps = [s for s in args.only.split(",") if s]
-    console = Console()
+    # Wide enough for the table whether or not a terminal is attached (CI logs have none).
+    console = Console(width=max(shutil.get_terminal_size((140, 40)).columns, 140))
     server = None
     uri = os.environ.get("NEO4J_URI")
     if uri is None:
