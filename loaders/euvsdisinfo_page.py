@@ -17,7 +17,7 @@ from typing import ClassVar
 
 from graph.model import Source
 from loaders.bare_case import read_text
-from loaders.base import Loader, Record, Rejection
+from loaders.base import Loader, Record, Rejection, guarded
 from loaders.casetext import Case, Paragraph, case_record, is_disproof, paragraphs
 
 _TITLE = re.compile(r"^\s*Disinfo:\s*(?P<title>\S.*?)\s*$", re.IGNORECASE)
@@ -88,7 +88,7 @@ class EuvsdisinfoPageLoader(Loader):
             )
         for n, start in enumerate(starts):
             end = starts[n + 1] if n + 1 < len(starts) else len(lines)
-            yield self._block(path, lines, start, end)
+            yield guarded(str(path), start + 1, self._block, path, lines, start, end)
 
     def _block(self, path: Path, lines: list[str], start: int, end: int) -> Record | Rejection:
         title_match = _TITLE.match(lines[start])

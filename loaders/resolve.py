@@ -83,10 +83,11 @@ def claim_id(title: str | None, date: str | None, text: str | None = None) -> st
         if key.endswith(".") and not key.endswith(".."):
             key = key[:-1]
         return make_id(NodeLabel.CLAIM, key, date)
-    basis = text or title
-    if not basis or not text_key(basis):
-        return make_id(NodeLabel.CLAIM, None)  # raises: no key, no id
-    return make_id(NodeLabel.CLAIM, "text", text_key(basis))
+    # The text's words, else the title's: a claim text cut to a stray letter still has its title.
+    for basis in (text, title):
+        if basis and (key := text_key(basis)):
+            return make_id(NodeLabel.CLAIM, "text", key)
+    return make_id(NodeLabel.CLAIM, None)  # raises: no key, no id
 
 
 def sentences(text: str) -> list[str]:

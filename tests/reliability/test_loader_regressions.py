@@ -5,6 +5,8 @@ owners (they were strict xfails until then):
 - a keyword or narrative cell with no letters or digits raised InvalidIdError and aborted the load;
 - bare-case text with no keyable words (a lone NUL byte) raised InvalidIdError naming no file;
 - mapping JSON with a UTF-8 byte order mark was rejected as broken JSON;
+- an EUvsDisinfo page cut inside its claim text (a lone letter left, no date) raised InvalidIdError
+  out of the loader, although the title had words to key the claim on;
 - the runner turned a store outage during a load into one rejected row per record (POST /ingest
   answered 200 with rows rejected and, seen in test_neo4j_outage.py, left 34 of 40 rows written).
 """
@@ -64,6 +66,15 @@ def test_unkeyable_bare_case_is_a_load_error(tmp_path: Path, data: bytes) -> Non
     path = tmp_path / "case.txt"
     path.write_bytes(data)
     _refused_or_rejected(path, "bare-case")
+
+
+def test_page_cut_inside_its_claim_keys_the_claim_on_its_title(tmp_path: Path) -> None:
+    seed = BY_KEY["page"]
+    title_line = seed.text.splitlines()[0]
+    path, mapping = seed.write(tmp_path, (title_line + "\n\nO").encode())
+    outcome = load_checked(path, seed.fmt, mapping)
+    assert outcome.bug is None, outcome.bug
+    assert outcome.records == 1
 
 
 def test_mapping_json_with_a_byte_order_mark_loads(tmp_path: Path) -> None:
