@@ -8,8 +8,6 @@ closes it at shutdown.
 from __future__ import annotations
 
 import gc
-import importlib
-import importlib.util
 import logging
 import threading
 from collections.abc import AsyncIterator
@@ -32,6 +30,7 @@ from api.routes import (
     match,
     narratives,
     similarities,
+    views,
 )
 from graph.factory import open_store
 from graph.settings import Settings
@@ -58,9 +57,8 @@ TAGS = [
     {"name": "health", "description": "Liveness, readiness and size."},
 ]
 
-_ROUTERS = (claims, narratives, countries, actors, graph, match, similarities, ingest, export, health)
+_ROUTERS = (claims, narratives, countries, actors, graph, match, similarities, ingest, export, health, views)
 _WRITES = {("PATCH", "/similarities/{a}/{b}"), ("POST", "/ingest")}
-_OPTIONAL_ROUTERS = ("api.routes.views",)  # written alongside; included once it exists
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
@@ -108,9 +106,6 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         )
     for module in _ROUTERS:
         app.include_router(module.router)
-    for name in _OPTIONAL_ROUTERS:
-        if importlib.util.find_spec(name) is not None:
-            app.include_router(importlib.import_module(name).router)
     _document_configuration(app, settings)
     return app
 

@@ -8,19 +8,11 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from graph.exc import AuthError, LimitExceededError, NarrativeGraphError, NotFoundError, WritesDisabledError
+from graph.exc import AuthError, LimitExceededError, NotFoundError, WritesDisabledError
 from graph.model import Node
 from graph.ontology import NodeLabel, label_of
 from graph.settings import Settings
 from graph.store import GraphStore
-
-
-class FeatureUnavailableError(NarrativeGraphError):
-    """A part of the product this build lacks (an analysis module not installed)."""
-
-    status_code = 501
-    code = "not_implemented"
-
 
 _bearer = HTTPBearer(auto_error=False, description="The API token (`NARRATIVES_API_TOKEN`).")
 
@@ -97,15 +89,6 @@ def json_example(value: Any) -> dict[str, Any]:
     return {"default": {"summary": "example", "value": value}}
 
 
-def _matcher_module() -> Any:
-    import importlib
-    import importlib.util
-
-    if importlib.util.find_spec("graph.analysis.match") is None:
-        return None
-    return importlib.import_module("graph.analysis.match")
-
-
 def get_matcher(request: Request) -> Any:
     """The app's `Matcher`, built from the store on first use and kept in `app.state`."""
     return build_matcher(request.app.state)
@@ -115,12 +98,10 @@ def build_matcher(state: Any) -> Any:
     """Builds the matcher of an app's `state` unless it is built; callers meanwhile wait for it."""
     with state.matcher_lock:
         if state.matcher is None:
-            module = _matcher_module()
-            if module is None:
-                raise FeatureUnavailableError(
-                    "matching is not available in this build (no graph.analysis.match)"
-                )
-            state.matcher = module.Matcher.from_store(state.store)
+            # Imported here: the analysis stack (scikit-learn, scipy) loads only when matching.
+            from graph.analysis.match import Matcher
+
+            state.matcher = Matcher.from_store(state.store)
         return state.matcher
 
 

@@ -6,8 +6,6 @@ on stderr with a non-zero exit.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -17,11 +15,10 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from cli import analysis, core, load, render, serve
 from cli.context import AppContext
 from graph.exc import NarrativeGraphError
 from graph.settings import Settings
-
-COMMAND_MODULES = ("cli.core", "cli.load", "cli.analysis", "cli.serve", "cli.render")
 
 app = typer.Typer(
     name="narratives",
@@ -58,9 +55,8 @@ def _configure(
     ctx.call_on_close(context.close)
 
 
-for _name in COMMAND_MODULES:
-    if importlib.util.find_spec(_name) is not None:
-        importlib.import_module(_name).register(app)
+for _commands in (core, load, analysis, serve, render):
+    _commands.register(app)
 
 
 def main() -> None:

@@ -7,13 +7,9 @@ wherever it is made.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
 
 from graph.exc import InvalidInputError, LimitExceededError, NotFoundError
 from graph.explain import describe, sentence
@@ -212,95 +208,25 @@ def _unique(edges: Iterable[Edge]) -> list[Edge]:
 # -- the timeline ------------------------------------------------------------------------------------
 
 
-def _field(obj: Any, *names: str) -> Any:
-    for name in names:
-        if isinstance(obj, dict) and name in obj:
-            return obj[name]
-        if hasattr(obj, name):
-            return getattr(obj, name)
-    return None
+_NOUNS = {"recurring": "recurring claim", "claim": "claim", "narrative": "narrative"}
 
 
-def _months_between(first: str, last: str) -> list[str]:
-    y, m = int(first[:4]), int(first[5:7])
-    end = (int(last[:4]), int(last[5:7]))
-    out = []
-    while (y, m) <= end:
-        out.append(f"{y:04d}-{m:02d}")
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
+def timeline_data(store: GraphStore, node_id: str, *, gap_days: int = 90) -> TimelineData:
+    """Claims per month and comebacks of a narrative or recurring claim, as the chart draws them."""
+    # Imported here: the analysis stack (scikit-learn, scipy) loads only for a timeline.
+    from graph.analysis.timeline import timeline
 
-
-def _dated_claims(store: GraphStore, node_id: str, recurrence: float) -> list[tuple[str, str]]:
-    """(date, claim id) of a narrative's claims, or of a claim and the claims it recurs as."""
-    label = label_of(node_id)
-    if label is L.NARRATIVE:
-        ids = [e.source for e in store.adjacent([node_id], [E.PART_OF])]
-    else:
-        similar = store.adjacent([node_id], [E.SIMILAR_TO])
-        ids = [node_id] + [
-            e.target if e.source == node_id else e.source
-            for e in similar
-            if float(e.properties.get("score", 0.0)) >= recurrence
-            and e.properties.get("verdict") != "rejected"
-        ]
-    out = []
-    for node in store.get_nodes(sorted(set(ids))):
-        when = node.get("date")
-        if isinstance(when, str) and len(when) >= 7:
-            out.append((when[:10], node.id))
-    return sorted(out)
-
-
-def timeline_data(
-    store: GraphStore, node_id: str, *, gap_days: int = 90, recurrence: float = 0.8
-) -> TimelineData:
-    """Claims per month and comebacks: from `graph.analysis.timeline` when installed, else counted here."""
-    if importlib.util.find_spec("graph.analysis.timeline") is not None:
-        result = importlib.import_module("graph.analysis.timeline").timeline(store, node_id, gap_days)
-        months = _field(result, "per_month", "monthly", "months") or []
-        items = (
-            months.items()
-            if isinstance(months, dict)
-            else [
-                m if isinstance(m, (tuple, list)) else (_field(m, "month"), _field(m, "claims", "count"))
-                for m in months
-            ]
-        )
-        counts = {str(month): int(count or 0) for month, count in items}
-        comebacks = [
-            (_day(c), int(_field(c, "gap_days", "gap") or 0)) for c in (_field(result, "comebacks") or [])
-        ]
-        first, last = _day(_field(result, "first_seen")), _day(_field(result, "last_seen"))
-        kind, name = _field(result, "kind"), _field(result, "name")
-        noun = "recurring claim" if kind == "recurring" else "narrative"
-        title = f"Recurrence of {noun} “{name}”" if name else f"Recurrence of {node_id}"
-    else:
-        _need_label(node_id, [L.NARRATIVE, L.CLAIM], "timeline node")
-        title = f"Recurrence of {describe(store.get_node(node_id))}"
-        dated = _dated_claims(store, node_id, recurrence)
-        counts = dict(Counter(d[:7] for d, _ in dated))
-        comebacks = []
-        for (before, _), (after, _) in zip(dated, dated[1:], strict=False):
-            gap = (date.fromisoformat(after[:10]) - date.fromisoformat(before[:10])).days
-            if gap > gap_days:
-                comebacks.append((after, gap))
-        first, last = (dated[0][0], dated[-1][0]) if dated else ("", "")
-    if not counts:
-        return TimelineData(node_id, title, [], comebacks, None, None)
-    span = _months_between(min(counts), max(counts))
+    t = timeline(store, node_id, gap_days)
+    title = f"Recurrence of {_NOUNS.get(t.kind, t.kind)} “{t.name}”" if t.name else f"Recurrence of {node_id}"
+    comebacks = [(c.date, c.gap_days or 0) for c in t.comebacks]
     return TimelineData(
-        node_id, title, [(m, counts.get(m, 0)) for m in span], comebacks, first or None, last or None
+        node_id,
+        title,
+        list(t.per_month),
+        comebacks,
+        t.first_seen.date if t.first_seen else None,
+        t.last_seen.date if t.last_seen else None,
     )
-
-
-def _day(value: Any) -> str:
-    """A date given as a string or as a sighting object carrying one."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    return str(_field(value, "date", "returned", "start") or "")
 
 
 # -- one entry point ----------------------------------------------------------------------------------

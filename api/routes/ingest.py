@@ -10,10 +10,11 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import FeatureUnavailableError, SettingsDep, StoreDep, WriteAuth, refresh_matcher
+from api.deps import SettingsDep, StoreDep, WriteAuth, refresh_matcher
 from api.errors import BODY_ERRORS
 from api.models import LoadReportOut
 from graph.exc import InvalidInputError, LoadError
+from loaders.runner import Runner
 
 router = APIRouter(prefix="/ingest", tags=["ingest"])
 
@@ -54,10 +55,6 @@ async def ingest(
     ] = None,
 ) -> LoadReportOut:
     """Loads one uploaded file and reports what it did (rejections as `file:line: reason`). Needs a token."""
-    try:
-        from loaders.runner import Runner
-    except ImportError as exc:  # the loaders are being built in parallel; the route says so, not 500
-        raise FeatureUnavailableError(f"loading is not available in this build: {exc}") from exc
     limit = settings.max_upload_mb << 20
     with tempfile.TemporaryDirectory(prefix="narratives-ingest-") as tmp:
         folder = Path(tmp)

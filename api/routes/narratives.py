@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
 
-from api.deps import FeatureUnavailableError, ReadAuth, SettingsDep, StoreDep, check_page, node_of
+from api.deps import ReadAuth, SettingsDep, StoreDep, check_page, node_of
 from api.errors import ERROR_RESPONSES, NOT_FOUND
 from api.models import (
     MonthCount,
@@ -92,12 +90,10 @@ def get_timeline(
 ) -> TimelineOut:
     """When the narrative (and its strands) was first and last seen, per month, comebacks and carriers."""
     narrative = node_of(store, narrative_id, NodeLabel.NARRATIVE)
-    if importlib.util.find_spec("graph.analysis.timeline") is None:
-        raise FeatureUnavailableError(
-            "timelines are not available in this build (no graph.analysis.timeline)"
-        )
-    module = importlib.import_module("graph.analysis.timeline")
-    t = module.timeline(store, narrative.id, gap_days or settings.comeback_gap_days, settings=settings)
+    # Imported here: the analysis stack (scikit-learn, scipy) loads only for a timeline.
+    from graph.analysis.timeline import timeline
+
+    t = timeline(store, narrative.id, gap_days or settings.comeback_gap_days, settings=settings)
     return TimelineOut(
         id=t.id,
         kind=t.kind,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import IDS, assert_error
@@ -43,9 +41,6 @@ def test_narrative_detail(client: TestClient) -> None:
 
 def test_narrative_timeline(client: TestClient) -> None:
     r = client.get(f"/narratives/{IDS.backfire}/timeline", params={"gap_days": 365})
-    if importlib.util.find_spec("graph.analysis.timeline") is None:
-        assert_error(r, 501, "not_implemented")
-        return
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["kind"] == "narrative" and body["claims"] == 2 and body["gap_days"] == 365
