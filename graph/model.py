@@ -265,12 +265,14 @@ def coalesce(nodes: Iterable[Node], edges: Iterable[Edge]) -> tuple[list[Node], 
             and node.defaults == seen.defaults
         ):
             continue
+        # Cleaned before merging: a later empty value means "no value", as in a call of its own,
+        # so it must not hide an earlier one.
         node_out[node.id] = Node(
             node.id,
             node.label,
-            {**seen.properties, **node.properties},
+            {**clean_properties(seen.properties), **clean_properties(node.properties)},
             _union(seen.sources, node.sources),
-            {**node.defaults, **seen.defaults},
+            {**clean_properties(node.defaults), **clean_properties(seen.defaults)},
         )
     edge_out: dict[tuple[EdgeType, str, str], Edge] = {}
     keep_edge = edge_out.setdefault
@@ -283,9 +285,9 @@ def coalesce(nodes: Iterable[Node], edges: Iterable[Edge]) -> tuple[list[Node], 
             edge.type,
             edge.source,
             edge.target,
-            {**prior.properties, **edge.properties},
+            {**clean_properties(prior.properties), **clean_properties(edge.properties)},
             _union(prior.sources, edge.sources),
-            {**edge.defaults, **prior.defaults},
+            {**clean_properties(edge.defaults), **clean_properties(prior.defaults)},
         )
     # Repeats per label and type: all records less the distinct ones (counted in C, not per repeat).
     repeats: Counter[str] = Counter()

@@ -15,8 +15,8 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from functools import partial
+from operator import attrgetter
 from typing import Any, TypeVar
 
 import neo4j
@@ -26,7 +26,16 @@ from neo4j import exceptions as nx_exc
 from graph import cypher
 from graph.exc import InvalidIdError, MissingEndpointError, NotFoundError, StoreUnavailableError
 from graph.memory import tokens
-from graph.model import Edge, Node, Source, clean_properties, merge_sources, validate_edge, validate_node
+from graph.model import (
+    Edge,
+    Node,
+    Source,
+    clean_properties,
+    coalesce,
+    merge_sources,
+    validate_edge,
+    validate_node,
+)
 from graph.ontology import NODE_SPECS, EdgeType, NodeLabel, label_of
 from graph.store import (
     Counts,
@@ -111,25 +120,41 @@ def _by_label(ids: Iterable[str]) -> dict[NodeLabel, list[str]]:
     return grouped
 
 
-@dataclass(slots=True)
-class _Row:
-    """One node or edge to write, duplicates in the call merged as successive upserts would be."""
+def _row(props: Mapping[str, Any], defaults: Mapping[str, Any], sources: Iterable[Source]) -> dict[str, Any]:
+    return {
+        "props": clean_properties(props),
+        "defaults": clean_properties(defaults),
+        "sources": merge_sources((), sources),
+    }
 
-    props: dict[str, Any]
-    defaults: dict[str, Any]
-    sources: list[str]
-    repeats: int = 0
-    extra: dict[str, str] = field(default_factory=dict)
 
-    def absorb(self, props: dict[str, Any], defaults: dict[str, Any], sources: Iterable[Source]) -> None:
-        # A later upsert's properties win; its defaults only fill what neither earlier layer set.
-        self.props.update(props)
-        self.defaults = {**defaults, **self.defaults}
-        self.sources = merge_sources(self.sources, sources)
-        self.repeats += 1
+def _node_rows(node_list: Sequence[Node]) -> dict[NodeLabel, list[dict[str, Any]]]:
+    """`UNWIND` rows per label, in id order; ids are unique (the call is coalesced)."""
+    rows: dict[NodeLabel, list[dict[str, Any]]] = defaultdict(list)
+    for node in sorted(node_list, key=_NODE_ID):
+        row = _row(node.properties, node.defaults, node.sources)
+        if NODE_SPECS[node.label].text_properties:
+            _with_words(node.label, row["props"])
+            _with_words(node.label, row["defaults"])
+        row["id"] = node.id
+        rows[node.label].append(row)
+    return rows
 
-    def param(self, **ids: str) -> dict[str, Any]:
-        return {**ids, **self.extra, "props": self.props, "defaults": self.defaults, "sources": self.sources}
+
+def _edge_rows(edge_list: Sequence[Edge]) -> dict[EdgeType, list[dict[str, Any]]]:
+    """`UNWIND` rows per edge type, in (source, target) order, as every writer takes them: concurrent
+    loads then lock shared nodes (a country, an outlet) in one order instead of deadlocking."""
+    rows: dict[EdgeType, list[dict[str, Any]]] = defaultdict(list)
+    for edge in sorted(edge_list, key=_EDGE_ENDS):
+        row = _row(edge.properties, edge.defaults, edge.sources)
+        row["source"], row["target"], row["id"] = edge.source, edge.target, edge.id
+        rows[edge.type].append(row)
+    return rows
+
+
+_NODE_ID = attrgetter("id")
+_EDGE_ENDS = attrgetter("source", "target")
+_LABEL_NAMES = frozenset(label.value for label in NodeLabel)
 
 
 _DEADLOCK_ATTEMPTS = 12
@@ -229,16 +254,17 @@ class Neo4jStore(GraphStore):
     # -- writes ----------------------------------------------------------------------------------
 
     def upsert(self, nodes: Iterable[Node] = (), edges: Iterable[Edge] = ()) -> WriteResult:
-        node_list = list(nodes)
-        edge_list = list(edges)
+        # Folded as MemoryStore folds them: a load repeats each shared node (a country, an outlet)
+        # on row after row, and each is checked, cleaned and sent once per call.
+        node_list, edge_list, repeats = coalesce(nodes, edges)
         for node in node_list:
             validate_node(node)
         for edge in edge_list:
             validate_edge(edge)
-        node_rows = self._node_rows(node_list)
-        edge_rows = self._edge_rows(edge_list)
-        if not node_rows and not edge_rows:
+        if not node_list and not edge_list:
             return WriteResult()
+        node_rows = _node_rows(node_list)
+        edge_rows = _edge_rows(edge_list)
         incoming = {n.id for n in node_list}
         outside = _by_label(
             end for e in edge_list for end in (e.source, e.target) if end not in incoming
@@ -249,57 +275,20 @@ class Neo4jStore(GraphStore):
             result = WriteResult()
             for label, rows in node_rows.items():
                 self._write_batches(
-                    tx, label.value, [r.param(id=i) for i, r in sorted(rows.items())],
-                    sum(r.repeats for r in rows.values()), partial(cypher.upsert_nodes, label),
+                    tx, label.value, rows, partial(cypher.upsert_nodes, label),
                     result.nodes_created, result.nodes_updated,
                 )
             for etype, erows in edge_rows.items():
-                # In id order, as every writer does: concurrent loads then take locks on shared nodes
-                # (a country, an outlet) in one order instead of deadlocking on each other.
-                params = [r.param(source=s, target=t) for (s, t), r in sorted(erows.items())]
                 self._write_batches(
-                    tx, etype.value, params, sum(r.repeats for r in erows.values()),
-                    partial(cypher.upsert_edges, etype), result.edges_created, result.edges_updated,
+                    tx, etype.value, erows, partial(cypher.upsert_edges, etype),
+                    result.edges_created, result.edges_updated,
                 )
+            # Every record folded into an earlier one of the call counts as an update of it.
+            for name, n in repeats.items():
+                (result.nodes_updated if name in _LABEL_NAMES else result.edges_updated)[name] += n
             return result
 
         return self._write(work)
-
-    @staticmethod
-    def _node_rows(node_list: Sequence[Node]) -> dict[NodeLabel, dict[str, _Row]]:
-        rows: dict[NodeLabel, dict[str, _Row]] = defaultdict(dict)
-        for node in node_list:
-            by_id = rows[node.label]
-            row = by_id.get(node.id)
-            if row is None:
-                by_id[node.id] = _Row(
-                    clean_properties(node.properties), clean_properties(node.defaults),
-                    merge_sources((), node.sources),
-                )
-            else:
-                row.absorb(clean_properties(node.properties), clean_properties(node.defaults), node.sources)
-        # Words once per node written, not per repeat: a shared country or outlet repeats on every row.
-        for label, by_id in rows.items():
-            if NODE_SPECS[label].text_properties:
-                for row in by_id.values():
-                    _with_words(label, row.props)
-                    _with_words(label, row.defaults)
-        return rows
-
-    @staticmethod
-    def _edge_rows(edge_list: Sequence[Edge]) -> dict[EdgeType, dict[tuple[str, str], _Row]]:
-        rows: dict[EdgeType, dict[tuple[str, str], _Row]] = defaultdict(dict)
-        for edge in edge_list:
-            props = clean_properties(edge.properties)
-            defaults = clean_properties(edge.defaults)
-            row = rows[edge.type].get((edge.source, edge.target))
-            if row is None:
-                rows[edge.type][(edge.source, edge.target)] = _Row(
-                    props, defaults, merge_sources((), edge.sources), extra={"id": edge.id}
-                )
-            else:
-                row.absorb(props, defaults, edge.sources)
-        return rows
 
     @staticmethod
     def _check_endpoints(
@@ -329,7 +318,6 @@ class Neo4jStore(GraphStore):
         tx: ManagedTransaction,
         name: str,
         params: list[dict[str, Any]],
-        repeats: int,
         statement: Callable[[Sequence[str], Sequence[str]], str],
         created: Counter[str],
         updated: Counter[str],
@@ -345,9 +333,8 @@ class Neo4jStore(GraphStore):
                 raise MissingEndpointError(f"{name}: an endpoint was deleted while writing; nothing written")
             counters = result.consume().counters
             made += counters.nodes_created + counters.relationships_created
-        # Every row not created was an update, and so was every repeat of one in the call. Only
-        # non-zero entries, as MemoryStore's counters hold.
-        again = len(params) + repeats - made
+        # Every row not created was an update. Only non-zero entries, as MemoryStore's counters hold.
+        again = len(params) - made
         if made:
             created[name] += made
         if again:

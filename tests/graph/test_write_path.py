@@ -73,6 +73,27 @@ def test_coalesce_counts_repeats_of_one_instance_and_merges_differing_ones() -> 
     assert shared.properties["name"] == "Ukraine"  # the loader's instance is never changed
 
 
+def test_one_call_folds_as_separate_calls_would(store: GraphStore) -> None:
+    # A repeat without a value ("" or None means no value) leaves the earlier value standing, in
+    # properties and in defaults, on both stores: one call ends as the same calls one by one.
+    claim = make_id(NodeLabel.CLAIM, "a claim")
+    first = Node(
+        claim,
+        NodeLabel.CLAIM,
+        {"title": "A claim", "url": "https://x.example/1"},
+        [SRC],
+        {"text": "Its text"},
+    )
+    again = Node(claim, NodeLabel.CLAIM, {"title": "A claim", "url": None}, [FILE], {"text": ""})
+    link = Edge(EdgeType.CONCERNS, claim, "country:UA", {}, [SRC])
+    result = store.upsert([first, _country(), again], [link, link])
+    stored = store.get_nodes([claim])[0]
+    assert stored.properties == {"title": "A claim", "url": "https://x.example/1", "text": "Its text"}
+    assert stored.sources == [SRC, FILE]
+    assert result.nodes_created == {"Claim": 1, "Country": 1}
+    assert result.nodes_updated == {"Claim": 1} and result.edges_updated == {"CONCERNS": 1}
+
+
 def test_edge_defaults_and_symmetric_order() -> None:
     a, b = make_id(NodeLabel.CLAIM, "a"), make_id(NodeLabel.CLAIM, "b")
     low, high = sorted([a, b])
