@@ -7,7 +7,7 @@ user or a dataset typed ever reaches a statement's text.
 
 Storage layout, as `graph.neo4j_store` reads and writes it:
 - a node carries its label, `id`, its ontology properties, `_sources` (provenance: encoded
-  `Source`s) and, per text property `p`, `_w_p`: the words of `p` (as `graph.memory.tokens` splits
+  `Source`s) and, per text property `p`, `_w_p`: the words of `p` (as `graph.wordindex.tokens` splits
   them), space-joined, which the one full-text index covers;
 - a relationship carries `id` (the edge id, so edges sort by it), its properties and `_sources`.
 Names starting with `_` never leave the store.

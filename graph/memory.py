@@ -9,13 +9,9 @@ writing the same directory take turns through a lock file.
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
-import re
-import tempfile
 import threading
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +20,7 @@ from typing import Any
 import networkx as nx
 import orjson
 
+from graph import datafile
 from graph.exc import MissingEndpointError, NotFoundError, StoreUnavailableError
 from graph.gcpause import gc_paused
 from graph.model import (
@@ -36,31 +33,16 @@ from graph.model import (
     validate_edge,
     validate_node,
 )
-from graph.ontology import NODE_SPECS, EdgeType, NodeLabel
+from graph.ontology import EdgeType, NodeLabel
 from graph.store import Counts, GraphStore, Page, RemovalResult, WriteResult
+from graph.wordindex import WordIndex, text_changed, text_tokens, tokens
 
 FORMAT_VERSION = 1
 _LABELS = frozenset(label.value for label in NodeLabel)
 # Enum `.value` is a Python-level property: the write loop looks names up here instead.
 _LABEL_NAME = {label: label.value for label in NodeLabel}
 _TYPE_NAME = {t: t.value for t in EdgeType}
-_TEXT_PROPERTIES = {label: spec.text_properties for label, spec in NODE_SPECS.items()}
 _EDGE_TYPE = {t.value: t for t in EdgeType}  # `EdgeType(k)` is a slow Python-level call per edge read
-_WORD = re.compile(r"\w+")
-
-
-def tokens(text: str) -> set[str]:
-    """The words a full-text query matches on: lower-cased runs of letters and digits."""
-    return set(_WORD.findall(text.casefold()))
-
-
-def _text_tokens(label: NodeLabel, props: Mapping[str, Any]) -> set[str]:
-    out: set[str] = set()
-    for key in _TEXT_PROPERTIES[label]:
-        value = props.get(key)
-        if isinstance(value, str):
-            out |= tokens(value)
-    return out
 
 
 def _encoded(sources: list[Source]) -> list[str]:
@@ -89,8 +71,8 @@ class MemoryStore(GraphStore):
         self._lock = threading.RLock()
         self._bulk_depth = 0
         self._dirty = False
-        self._file_lock: int | None = None
-        self._stamp: tuple[int, int] | None = None
+        self._file_locked = False
+        self._stamp: datafile.Stamp | None = None
         self._reset()
         if self._dir is not None:
             try:
@@ -104,51 +86,19 @@ class MemoryStore(GraphStore):
     def _reset(self) -> None:
         self._g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
         self._by_label: dict[NodeLabel, set[str]] = {label: set() for label in NodeLabel}
-        self._word_postings: dict[str, set[str]] = defaultdict(set)
-        self._node_tokens: dict[str, set[str]] = {}
-        # Nodes whose words are not in the postings yet: a load or a re-read of the file adds
-        # thousands of nodes, and the first full-text query indexes them all at once instead.
-        self._unindexed: set[str] = set()
+        self._words = WordIndex()
         self._edge_counts: Counter[str] = Counter()
-
-    @property
-    def _postings(self) -> dict[str, set[str]]:
-        """Word -> ids of the nodes whose searched properties hold it (complete once read)."""
-        if self._unindexed:
-            self._index_pending()
-        return self._word_postings
-
-    def _index_pending(self) -> None:
-        pending, self._unindexed = self._unindexed, set()
-        nodes: dict[str, dict[str, Any]] = self._g._node
-        postings = self._word_postings
-        for node_id in pending:
-            d = nodes.get(node_id)
-            if d is None:
-                continue
-            words = _text_tokens(d["label"], d["props"])
-            if words:
-                for word in words:
-                    postings[word].add(node_id)
-                self._node_tokens[node_id] = words
 
     @property
     def _path(self) -> Path:
         assert self._dir is not None
-        return self._dir / "graph.json"
-
-    def _file_stamp(self) -> tuple[int, int] | None:
-        try:
-            st = self._path.stat()
-        except FileNotFoundError:
-            return None
-        return (st.st_mtime_ns, st.st_size)
+        return self._dir / datafile.FILE_NAME
 
     def _refresh(self) -> None:
         """Re-reads the file when another process has written it since we last did."""
         if self._dir is None or self._bulk_depth:
             return
-        stamp = self._file_stamp()
+        stamp = datafile.stamp(self._path)
         if stamp == self._stamp:
             return
         self._reset()
@@ -158,10 +108,7 @@ class MemoryStore(GraphStore):
         self._stamp = stamp
 
     def _read_file(self) -> None:
-        try:
-            data = orjson.loads(self._path.read_bytes())
-        except (OSError, ValueError) as exc:
-            raise StoreUnavailableError(f"cannot read {self._path}: {exc}") from exc
+        data = datafile.read(self._path)
         for node_id, label, props, sources in data["nodes"]:
             self._put_node(node_id, NodeLabel(label), props, sources)
         for etype, source, target, props, sources in data["edges"]:
@@ -176,17 +123,8 @@ class MemoryStore(GraphStore):
             return
         with gc_paused():
             payload = orjson.dumps(self._snapshot())
-        fd, tmp = tempfile.mkstemp(dir=self._dir, prefix=".graph-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(payload)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self._path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        self._stamp = self._file_stamp()
+        datafile.write(self._path, payload)
+        self._stamp = datafile.stamp(self._path)
         self._dirty = False
 
     def _snapshot(self) -> dict[str, Any]:
@@ -209,19 +147,16 @@ class MemoryStore(GraphStore):
     def _writing(self) -> Iterator[None]:
         """Holds the thread lock and, across processes, the data directory's lock file."""
         with self._lock:
-            if self._dir is None or self._file_lock is not None:
+            if self._dir is None or self._file_locked:
                 yield
                 return
-            fd = os.open(self._dir / ".lock", os.O_CREAT | os.O_RDWR, 0o644)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX)
-                self._file_lock = fd
-                self._refresh()
-                yield
-            finally:
-                self._file_lock = None
-                fcntl.flock(fd, fcntl.LOCK_UN)
-                os.close(fd)
+            with datafile.locked(self._dir):
+                self._file_locked = True
+                try:
+                    self._refresh()
+                    yield
+                finally:
+                    self._file_locked = False
 
     @contextmanager
     def _reading(self) -> Iterator[None]:
@@ -249,26 +184,7 @@ class MemoryStore(GraphStore):
         g._pred[node_id] = {}
         g._node[node_id] = {"label": label, "props": props, "sources": sources}
         self._by_label[label].add(node_id)
-        self._unindexed.add(node_id)
-
-    def _index(self, node_id: str, new: set[str]) -> None:
-        if node_id in self._unindexed:
-            return  # indexed from its properties as they are when a query first needs it
-        old = self._node_tokens.get(node_id, set())
-        if old == new:
-            return
-        postings = self._word_postings
-        for tok in old - new:
-            ids = postings[tok]
-            ids.discard(node_id)
-            if not ids:
-                del postings[tok]
-        for tok in new - old:
-            postings[tok].add(node_id)
-        if new:
-            self._node_tokens[node_id] = new
-        else:
-            self._node_tokens.pop(node_id, None)
+        self._words.pending.add(node_id)
 
     def _drop_node(self, node_id: str) -> int:
         label: NodeLabel = self._g.nodes[node_id]["label"]
@@ -280,8 +196,7 @@ class MemoryStore(GraphStore):
                 removed += 1
         self._g.remove_node(node_id)
         self._by_label[label].discard(node_id)
-        self._index(node_id, set())
-        self._unindexed.discard(node_id)
+        self._words.drop(node_id)
         return removed
 
     def _node(self, node_id: str) -> Node:
@@ -321,7 +236,7 @@ class MemoryStore(GraphStore):
                             )
             created: Counter[str] = Counter()
             updated: Counter[str] = Counter()
-            unindexed = self._unindexed
+            pending = self._words.pending
             for node in node_list:
                 label = node.label
                 props = clean_properties(node.properties)
@@ -336,10 +251,8 @@ class MemoryStore(GraphStore):
                     d["props"] = merged
                     d["sources"] = merge_sources(d["sources"], node.sources)
                     # The words only change when a searched property does.
-                    if node.id not in unindexed and any(
-                        old.get(key) != merged.get(key) for key in _TEXT_PROPERTIES[label]
-                    ):
-                        self._index(node.id, _text_tokens(label, merged))
+                    if node.id not in pending and text_changed(label, old, merged):
+                        self._words.update(node.id, text_tokens(label, merged))
                     updated[_LABEL_NAME[label]] += 1
                 else:
                     merged = {**clean_properties(node.defaults), **props} if node.defaults else props
@@ -413,7 +326,8 @@ class MemoryStore(GraphStore):
             # intersecting starts from the smallest instead of copying every claim.
             narrowing: list[set[str]] = []
             words = tokens(query) if query is not None else set()
-            narrowing += [self._postings.get(tok, set()) for tok in words]
+            postings = self._words.postings(stored) if words else {}
+            narrowing += [postings.get(tok, set()) for tok in words]
             for other in linked:
                 if other not in stored:
                     narrowing.append(set())

@@ -25,7 +25,6 @@ from neo4j import exceptions as nx_exc
 
 from graph import cypher
 from graph.exc import InvalidIdError, MissingEndpointError, NotFoundError, StoreUnavailableError
-from graph.memory import tokens
 from graph.model import (
     Edge,
     Node,
@@ -47,6 +46,7 @@ from graph.store import (
     check_neighbourhood,
     walk_neighbourhood,
 )
+from graph.wordindex import tokens
 
 T = TypeVar("T")
 
