@@ -195,10 +195,10 @@ CLEAR: Final = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 
 # -- reads -------------------------------------------------------------------------------------
 
 
-def _lookup(labels: Sequence[NodeLabel]) -> str:
-    """`n` bound to each node whose id is in `$ids[i]` for the i-th label: index seeks only."""
+def _lookup(labels: Sequence[NodeLabel], param: str = "ids") -> str:
+    """`n` bound to each node whose id is in `$<param>[i]` for the i-th label: index seeks only."""
     parts = [
-        f"  UNWIND $ids[{i}] AS id MATCH (n:{_q(label.value)} {{id: id}}) RETURN n"
+        f"  UNWIND ${param}[{i}] AS id MATCH (n:{_q(label.value)} {{id: id}}) RETURN n"
         for i, label in enumerate(labels)
     ]
     return "CALL () {\n" + "\n  UNION\n".join(parts) + "\n}\n"
@@ -210,11 +210,22 @@ def _types(edge_types: Sequence[EdgeType] | None) -> str:
     return ":" + "|".join(_q(t.value) for t in sorted(set(edge_types)))
 
 
+def _reaches(var: str, reach: Sequence[NodeLabel] | None) -> str:
+    """A condition that `var` has one of the `reach` labels, or "" for any label."""
+    if not reach:
+        return ""
+    return " AND (" + " OR ".join(f"{var}:{_q(label.value)}" for label in sorted(set(reach))) + ")"
+
+
 _EDGE_RETURN = "RETURN type(r) AS type, startNode(r).id AS source, endNode(r).id AS target, r {.*} AS props"
 # The reads below answer one row holding a list: thousands of records cost the driver a round trip
 # per fetch batch and a record object each, a list arrives in one message (a hub's 6,000 neighbour
-# ids: ~25 ms collected against ~500 ms as rows).
-_EDGE_MAP = "{type: type(r), source: startNode(r).id, target: endNode(r).id, props: r {.*}}"
+# ids: ~25 ms collected against ~500 ms as rows). An edge is a list `[type, source, target, props]`
+# rather than a map (no key strings to send and unpack per edge), its `id` projected away: the edge
+# id is derived from the other three.
+_EDGE_ROW = "[type(r), {source}.id, {target}.id, r {{.*, id: null}}]"
+_ANY_EDGE_ROW = _EDGE_ROW.format(source="startNode(r)", target="endNode(r)")
+_OUT_EDGE_ROW = _EDGE_ROW.format(source="n", target="m")
 # A node's properties without the word fields, which are as long as the texts and never leave the
 # store (a key projected to null reads as absent).
 _NODE_MAP = "n {.*, " + ", ".join(f"{_q(f)}: null" for f in TEXT_FIELDS) + "}"
@@ -226,10 +237,10 @@ def get_nodes(labels: Sequence[NodeLabel]) -> str:
 
 
 def adjacent(labels: Sequence[NodeLabel], edge_types: Sequence[EdgeType] | None) -> str:
-    """`edges`: maps `{type, source, target, props}`, each edge once."""
+    """`edges`: rows `[type, source, target, props]`, each edge once."""
     return (
         _lookup(labels)
-        + f"MATCH (n)-[r{_types(edge_types)}]-()\nWITH DISTINCT r\nRETURN collect({_EDGE_MAP}) AS edges"
+        + f"MATCH (n)-[r{_types(edge_types)}]-()\nWITH DISTINCT r\nRETURN collect({_ANY_EDGE_ROW}) AS edges"
     )
 
 
@@ -238,41 +249,110 @@ def neighbour_ids(labels: Sequence[NodeLabel], edge_types: Sequence[EdgeType] | 
     return _lookup(labels) + f"MATCH (n)-[{_types(edge_types)}]-(m)\nRETURN collect(DISTINCT m.id) AS ids"
 
 
-def new_neighbours(
-    labels: Sequence[NodeLabel], edge_types: Sequence[EdgeType] | None, reach: Sequence[NodeLabel] | None
-) -> str:
-    """`total`: how many nodes (of the `reach` labels) are one hop from the nodes and not in `$seen`;
-    `first`: the `$first` smallest of their ids. A neighbourhood's last level, counted and cut where
-    it lies, not shipped whole. Ids are ASCII, so Neo4j orders them as Python does."""
-    where = "NOT m.id IN $seen"
-    if reach:
-        where += " AND (" + " OR ".join(f"m:{_q(label.value)}" for label in sorted(set(reach))) + ")"
-    return (
-        _lookup(labels)
-        + f"MATCH (n)-[{_types(edge_types)}]-(m)\nWHERE {where}\n"
-        + "WITH DISTINCT m.id AS id\nORDER BY id\nWITH collect(id) AS ids\n"
-        + "RETURN size(ids) AS total, ids[0..$first] AS first"
-    )
-
-
 def edges_among(labels: Sequence[NodeLabel], edge_types: Sequence[EdgeType] | None) -> str:
-    """`edges`: the edges that start at one of the nodes and end at an id in `$all`."""
+    """`edges`: rows `[type, source, target, props]` of the edges that start at one of the nodes
+    and end at an id in `$all`."""
     return (
         _lookup(labels)
         + f"MATCH (n)-[r{_types(edge_types)}]->(m)\nWHERE m.id IN $all\n"
-        + f"RETURN collect({_EDGE_MAP}) AS edges"
+        + f"RETURN collect({_OUT_EDGE_ROW}) AS edges"
+    )
+
+
+def _members_result(edge_types: Sequence[EdgeType] | None) -> str:
+    """From a list `members` of nodes: `nodes`, their property maps, and `edges`, rows of the edges
+    (of those types) among them. Membership is by node, not by id: no id read per edge looked at."""
+    return (
+        "CALL (members) {\n"
+        + f"  UNWIND members AS n\n  MATCH (n)-[r{_types(edge_types)}]->(m)\n  WHERE m IN members\n"
+        + f"  RETURN collect({_OUT_EDGE_ROW}) AS edges\n}}\n"
+        + f"RETURN [n IN members | {_NODE_MAP}] AS nodes, edges"
     )
 
 
 def members(labels: Sequence[NodeLabel], edge_types: Sequence[EdgeType] | None) -> str:
     """`nodes` and `edges`: `get_nodes` and `edges_among` of the same ids, in one round trip."""
+    return _lookup(labels) + "WITH collect(n) AS members\n" + _members_result(edge_types)
+
+
+def walk_start(labels: Sequence[NodeLabel], edge_types: Sequence[EdgeType] | None) -> str:
+    """A neighbourhood's centre and first level in one round trip: no row if the centre is not
+    stored, else `centre`, its property map, and `ids`, the ids one hop from it."""
     return (
         _lookup(labels)
-        + "WITH collect(n) AS members\n"
-        + "CALL (members) {\n"
-        + f"  UNWIND members AS n\n  MATCH (n)-[r{_types(edge_types)}]->(m)\n  WHERE m.id IN $all\n"
-        + f"  RETURN collect({_EDGE_MAP}) AS edges\n}}\n"
-        + f"RETURN [n IN members | {_NODE_MAP}] AS nodes, edges"
+        + f"RETURN {_NODE_MAP} AS centre,\n"
+        + f"  COLLECT {{ MATCH (n)-[{_types(edge_types)}]-(m) RETURN DISTINCT m.id }} AS ids"
+    )
+
+
+def _smallest(label: NodeLabel, found: str) -> str:
+    """Binds `x` to the `$first` nodes of list `found` (nodes of `label`) with the smallest ids, in
+    id order. Reading an id costs a property read per node, and past a hub `found` holds thousands:
+    where the list is dense in its label (a country's claims are half of all claims), walking the
+    label's id index in order and stopping at the `$first` found reads far fewer entries; otherwise
+    the few ids are read and sorted. Either way the same nodes.
+
+    The walk meets about `$first * everywhere / size(found)` index entries, the sort reads
+    `size(found)` ids: the walk is taken where the first is the smaller. `x.id >= ''` holds for every
+    id; it is there so the index answers in id order and the LIMIT stops the walk."""
+    lab = _q(label.value)
+    everywhere = f"  CALL () {{ MATCH (x:{lab}) RETURN count(x) AS everywhere }}\n"  # the count store
+    return (
+        f"OPTIONAL CALL ({found}) {{\n"
+        + everywhere
+        + f"  WITH {found}, everywhere WHERE size({found}) * size({found}) > $first * everywhere\n"
+        + f"  CALL ({found}) {{\n"
+        + f"    MATCH (x:{lab}) WHERE x.id >= '' AND x IN {found}\n"
+        + "    WITH x ORDER BY x.id LIMIT $first\n    RETURN x\n  }\n"
+        + "  RETURN x\n"
+        + "  UNION ALL\n"
+        + everywhere
+        + f"  WITH {found}, everywhere WHERE size({found}) * size({found}) <= $first * everywhere\n"
+        + f"  UNWIND {found} AS x\n"
+        + "  WITH x ORDER BY x.id LIMIT $first\n  RETURN x\n"
+        + "}\n"
+    )
+
+
+def walk_finish(
+    labels: Sequence[NodeLabel], edge_types: Sequence[EdgeType] | None, reach: Sequence[NodeLabel] | None
+) -> str:
+    """A neighbourhood's last level and result in one round trip, the level counted and cut where it
+    lies instead of shipped whole. `$ids`: the last frontier, `$seen`: every node reached so far,
+    `$kept`: the nodes kept so far (each as ids, one list per label); `$first`: room left. `total`:
+    how many nodes (of the `reach` labels) one hop from the frontier are not seen; `nodes`, `edges`:
+    as `members` answers for the kept nodes and the `$first` new ones with the smallest ids.
+
+    Ids are ASCII and start with their label's prefix and a colon, so Neo4j orders them as Python
+    does, and all the ids of one label sort together: the smallest ids are the smallest of each
+    label, taken in prefix order. Seen nodes are told apart by node, not by id: no id is read for
+    the thousands of edges past a hub."""
+    by_prefix = sorted(labels, key=lambda label: f"{NODE_SPECS[label].id_prefix}:")
+    found = {label: f"found_{label.value.lower()}" for label in by_prefix}
+    smallest = {label: f"smallest_{label.value.lower()}" for label in by_prefix}
+    carried = ["total", *found.values()]
+    parts = []
+    for label in by_prefix:
+        keep = f"WITH {', '.join(carried)}, collect(x) AS {smallest[label]}\n"
+        parts.append(_smallest(label, found[label]) + keep)
+        carried.append(smallest[label])
+    per_label = ", ".join(
+        f"collect(CASE WHEN m:{_q(label.value)} THEN m END) AS {found[label]}" for label in by_prefix
+    )
+    return (
+        "CALL () {\n"
+        + _lookup(labels, "seen")
+        + "RETURN collect(n) AS seen\n}\n"
+        + _lookup(labels)
+        + f"MATCH (n)-[{_types(edge_types)}]-(m)\nWHERE NOT m IN seen{_reaches('m', reach)}\n"
+        + f"WITH DISTINCT m\nWITH count(m) AS total, {per_label}\n"
+        + "".join(parts)
+        + "CALL () {\n"
+        + _lookup(labels, "kept")
+        + "RETURN collect(n) AS kept\n}\n"
+        + f"WITH total, kept + ({' + '.join(smallest.values())})[..$first] AS members\n"
+        + _members_result(edge_types)
+        + ", total"
     )
 
 

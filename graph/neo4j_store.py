@@ -84,20 +84,38 @@ def _unavailable_as_store_error(database: str) -> Iterator[None]:
         raise
 
 
-def _public(props: Mapping[str, Any]) -> dict[str, Any]:
-    """A stored property map without `id` and the store's own `_` fields."""
-    return {k: v for k, v in props.items() if k != "id" and not k.startswith("_")}
+def _public(props: dict[str, Any]) -> dict[str, Any]:
+    """A stored property map without `id` and the store's own `_` fields.
+
+    Changes and returns `props`: a map the driver has just built, nobody else's. Dropping keys in
+    place instead of copying the rest halves the cost of reading a neighbourhood's 1,000 maps."""
+    props.pop("id", None)
+    hidden = [k for k in props if k[:1] == "_"]
+    for key in hidden:
+        del props[key]
+    return props
 
 
-def _node(props: Mapping[str, Any]) -> Node:
+_decode_source = Source.decode
+# Enum lookup by value through `EdgeType(...)` costs a Python-level call per edge read.
+_EDGE_TYPES: dict[str, EdgeType] = {t.value: t for t in EdgeType}
+
+
+def _take_sources(props: dict[str, Any]) -> list[Source]:
+    """Removes the provenance field from `props` and returns it decoded."""
+    raw = props.pop(cypher.SOURCES, None)
+    return list(map(_decode_source, raw)) if raw else []
+
+
+def _node(props: dict[str, Any]) -> Node:
     node_id: str = props["id"]
-    sources = [Source.decode(s) for s in props.get(cypher.SOURCES) or ()]
+    sources = _take_sources(props)
     return Node(node_id, label_of(node_id), _public(props), sources)
 
 
-def _edge(etype: str, source: str, target: str, props: Mapping[str, Any]) -> Edge:
-    sources = [Source.decode(s) for s in props.get(cypher.SOURCES) or ()]
-    return Edge(EdgeType(etype), source, target, _public(props), sources)
+def _edge(etype: str, source: str, target: str, props: dict[str, Any]) -> Edge:
+    sources = _take_sources(props)
+    return Edge(_EDGE_TYPES[etype], source, target, _public(props), sources)
 
 
 def _with_words(label: NodeLabel, props: dict[str, Any]) -> dict[str, Any]:
@@ -493,14 +511,13 @@ class Neo4jStore(GraphStore):
         limit: int = 500,
     ) -> Subgraph:
         # The shared walk, each level a query in one read transaction: a session and a transaction
-        # per primitive cost more round trips than the queries themselves.
+        # per primitive cost more round trips than the queries themselves. Depth 2 is two queries:
+        # the centre with its first level, then the second level cut in Neo4j with the result.
         check_neighbourhood(depth, limit)
 
         def work(tx: ManagedTransaction) -> Subgraph:
             reads = _InTransaction(tx)
-            return walk_neighbourhood(
-                reads, node_id, depth, labels, edge_types, limit, reads.new_neighbours, reads.members
-            )
+            return walk_neighbourhood(reads, node_id, depth, labels, edge_types, limit, shortcuts=reads)
 
         return self._read(work)
 
@@ -563,10 +580,15 @@ def _ids_by_label(ids: Iterable[str]) -> list[list[str]]:
     return [grouped.get(label, []) for label in _LABELS] if grouped else []
 
 
-def _edges(rows: Iterable[Mapping[str, Any]]) -> list[Edge]:
-    edges = [_edge(r["type"], r["source"], r["target"], r["props"]) for r in rows]
-    edges.sort(key=lambda e: e.id)
+def _edges(rows: Iterable[Sequence[Any]]) -> list[Edge]:
+    """Edges from rows `[type, source, target, props]`, in edge-id order."""
+    edges = [_edge(t, source, target, props) for t, source, target, props in rows]
+    edges.sort(key=_edge_id)
     return edges
+
+
+def _edge_id(edge: Edge) -> str:
+    return edge.id
 
 
 def _get_nodes(tx: ManagedTransaction, by_label: list[list[str]], ids: Sequence[str]) -> list[Node]:
@@ -618,28 +640,47 @@ class _InTransaction:
     def members(
         self, ids: Sequence[str], edge_types: Sequence[EdgeType] | None
     ) -> tuple[list[Node], list[Edge]]:
-        """A `Members` answered in one query: the kept nodes and the edges among them."""
+        """`WalkShortcuts.members`, in one query."""
         by_label = _ids_by_label(ids)
         if not by_label:
             return [], []
         if edge_types is not None and not edge_types:
             return self.get_nodes(ids), []
         query = cypher.members(_LABELS, edge_types)
-        record = self._tx.run(query, ids=by_label, all=list(dict.fromkeys(ids))).single(strict=True)
+        record = self._tx.run(query, ids=by_label).single(strict=True)
         return [_node(props) for props in record["nodes"]], _edges(record["edges"])
 
-    def new_neighbours(
+    def start(self, node_id: str, edge_types: Sequence[EdgeType] | None) -> tuple[Node | None, set[str]]:
+        """`WalkShortcuts.start`, in one query."""
+        if edge_types is not None and not edge_types:
+            # No type at all follows no edge (the statement would read an empty list as any type).
+            found = self.get_nodes([node_id])
+            return (found[0] if found else None), set()
+        by_label = _ids_by_label([node_id])
+        if not by_label:
+            return None, set()
+        record = self._tx.run(cypher.walk_start(_LABELS, edge_types), ids=by_label).single()
+        if record is None:
+            return None, set()
+        return _node(record["centre"]), set(record["ids"])
+
+    def finish(
         self,
         frontier: Sequence[str],
         seen: set[str],
+        kept: Sequence[str],
         edge_types: Sequence[EdgeType] | None,
         reach: set[NodeLabel] | None,
         first: int,
-    ) -> tuple[int, list[str]]:
-        """A `LastLevel` answered in Neo4j: the count and the first ids, not every id."""
+    ) -> tuple[int, list[Node], list[Edge]]:
+        """`WalkShortcuts.finish`, in one query: the last level never leaves Neo4j, only its count
+        and the nodes kept from it."""
         by_label = _ids_by_label(frontier)
         if not by_label or (edge_types is not None and not edge_types):
-            return 0, []
-        query = cypher.new_neighbours(_LABELS, edge_types, sorted(reach) if reach else None)
-        record = self._tx.run(query, ids=by_label, seen=list(seen), first=first).single(strict=True)
-        return record["total"], list(record["first"])
+            nodes, edges = self.members(kept, edge_types)
+            return 0, nodes, edges
+        query = cypher.walk_finish(_LABELS, edge_types, sorted(reach) if reach else None)
+        record = self._tx.run(
+            query, ids=by_label, seen=_ids_by_label(seen), kept=_ids_by_label(kept), first=first
+        ).single(strict=True)
+        return record["total"], [_node(props) for props in record["nodes"]], _edges(record["edges"])

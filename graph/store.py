@@ -10,7 +10,7 @@ from __future__ import annotations
 import heapq
 from abc import ABC, abstractmethod
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -335,15 +335,36 @@ def check_neighbourhood(depth: int, limit: int) -> None:
         raise LimitExceededError(f"limit must be at least 1, got {limit}")
 
 
-# `(frontier, seen, edge_types, labels reached, first) -> (how many, the first ids)`: the new nodes
-# one hop from `frontier` (of those labels, if any), not in `seen`; `first` smallest of their ids.
-LastLevel = Callable[
-    [Sequence[str], set[str], Sequence[EdgeType] | None, set[NodeLabel] | None, int], tuple[int, list[str]]
-]
+class WalkShortcuts(Protocol):
+    """Parts of a walk a remote store answers in one query each, where the walk would otherwise ship
+    every id: past a hub one level is thousands of ids. Each answers exactly what the plain walk on
+    the store's primitives would."""
 
-# `(ids, edge_types) -> (nodes, edges)`: the stored nodes among `ids` (any order) and the edges (of
-# those types) among them in edge-id order, as `get_nodes` and `edges_among` answer them.
-Members = Callable[[Sequence[str], Sequence[EdgeType] | None], tuple[list[Node], list[Edge]]]
+    def start(self, node_id: str, edge_types: Sequence[EdgeType] | None) -> tuple[Node | None, set[str]]:
+        """The centre (None if it is not stored) and the ids one hop from it (of those edge types)."""
+        ...
+
+    def finish(
+        self,
+        frontier: Sequence[str],
+        seen: set[str],
+        kept: Sequence[str],
+        edge_types: Sequence[EdgeType] | None,
+        reach: set[NodeLabel] | None,
+        first: int,
+    ) -> tuple[int, list[Node], list[Edge]]:
+        """The last level and the result: how many nodes (of the `reach` labels) one hop from
+        `frontier` are not in `seen`; the stored nodes among `kept` and the `first` of those new
+        nodes with the smallest ids (any order); the edges (of those types) among all these nodes,
+        in edge-id order."""
+        ...
+
+    def members(
+        self, ids: Sequence[str], edge_types: Sequence[EdgeType] | None
+    ) -> tuple[list[Node], list[Edge]]:
+        """The stored nodes among `ids` (any order) and the edges (of those types) among them, in
+        edge-id order: `get_nodes` and `edges_among` in one go."""
+        ...
 
 
 def walk_neighbourhood(
@@ -353,32 +374,43 @@ def walk_neighbourhood(
     labels: Sequence[NodeLabel] | None,
     edge_types: Sequence[EdgeType] | None,
     limit: int,
-    last_level: LastLevel | None = None,
-    members: Members | None = None,
+    shortcuts: WalkShortcuts | None = None,
 ) -> Subgraph:
     """`GraphStore.neighbourhood`, level by level on `reads`: one algorithm whoever runs it.
 
-    `last_level`, if given, answers the last level where the graph is (counted and cut there)
-    instead of from all its ids: past a hub that is thousands of ids a remote store need not send.
-    `members`, if given, fetches the kept nodes and the edges among them in one go.
+    With `shortcuts`, the centre comes with its first level and the last level is counted and cut
+    where the graph is, together with fetching the result, instead of from all its ids.
     """
-    found = reads.get_nodes([node_id])
-    if not found:
+    level_one: set[str] | None = None
+    if shortcuts is not None and depth >= 2:
+        centre, level_one = shortcuts.start(node_id, edge_types)
+    else:
+        found = reads.get_nodes([node_id])
+        centre = found[0] if found else None
+    if centre is None:
         raise NotFoundError(f"no node with id {node_id!r}")
-    centre = found[0]
     allowed = set(labels) if labels else None
     seen = {centre.id}
     frontier = [centre.id]
     ordered = [centre.id]  # nearest first, ties by id: each level is sorted as it is reached
     total = 1
     for level in range(1, depth + 1):
-        if level == depth and last_level is not None:
-            count, first = last_level(frontier, seen, edge_types, allowed, max(limit - len(ordered), 0))
+        if level == depth and shortcuts is not None:
+            room = max(limit - len(ordered), 0)
+            count, found, edges = shortcuts.finish(frontier, seen, ordered, edge_types, allowed, room)
+            by_id = {n.id: n for n in found}
+            kept = [by_id[i] for i in ordered[1:] if i in by_id]
+            # What `finish` found beyond `kept` is the last level's first ids.
+            for i in ordered:
+                by_id.pop(i, None)
+            last = [by_id[i] for i in sorted(by_id)]
             total += count
-            ordered.extend(first)
-            break
+            return Subgraph([centre, *kept, *last], edges, truncated=total > limit, total=total)
         # Set arithmetic, not a per-id loop: one level past a hub is thousands of ids.
-        reached = reads.neighbour_ids(frontier, edge_types) - seen
+        if level == 1 and level_one is not None:
+            reached = level_one - seen
+        else:
+            reached = reads.neighbour_ids(frontier, edge_types) - seen
         if allowed is not None:
             reached = {other for other in reached if label_of(other) in allowed}
         if not reached:
@@ -389,8 +421,8 @@ def walk_neighbourhood(
         # Past the limit a level is only counted, never sorted.
         frontier = sorted(reached) if room > 0 else list(reached)
         ordered.extend(frontier[: max(room, 0)])
-    if members is not None:
-        found, edges = members(ordered, edge_types)
+    if shortcuts is not None:
+        found, edges = shortcuts.members(ordered, edge_types)
         by_id = {n.id: n for n in found}
         nodes = [centre, *(by_id[i] for i in ordered[1:] if i in by_id)]
     else:

@@ -157,3 +157,49 @@ def test_every_store_walks_as_the_shared_definition(store: GraphStore) -> None:
                 store, centre, depth=depth, labels=labels, edge_types=edge_types, limit=limit
             )
             assert own == shared
+
+
+def _dense_graph(claims: int = 240) -> tuple[list[Node], list[Edge], list[str]]:
+    """Claims nearly all of which concern one country (the hub), as half the real claims concern
+    Russia: a level past it holds most of a label, and a small limit keeps only its first ids."""
+    rng = random.Random(3)
+    claim_nodes = [
+        Node(make_id(L.CLAIM, f"dense {i}"), L.CLAIM, {"title": f"Dense claim {i}"}, [SRC])
+        for i in range(claims)
+    ]
+    hub, other = (
+        Node(code_id(L.COUNTRY, code), L.COUNTRY, {"name": code, "code": code, "kind": "country"}, [SRC])
+        for code in ("RU", "US")
+    )
+    outlets = [
+        Node(make_id(L.ACTOR, f"dense outlet {i}"), L.ACTOR, {"name": f"Outlet {i}", "kind": "outlet"}, [SRC])
+        for i in range(12)
+    ]
+    edges: list[Edge] = []
+    for claim in claim_nodes:
+        if rng.random() < 0.9:
+            edges.append(Edge(E.CONCERNS, claim.id, hub.id, {}, [SRC]))
+        if rng.random() < 0.3:
+            edges.append(Edge(E.CONCERNS, claim.id, other.id, {}, [SRC]))
+        edges.append(Edge(E.PUBLISHED_BY, claim.id, rng.choice(outlets).id, {}, [SRC]))
+        if rng.random() < 0.1:
+            edges.append(Edge(E.MENTIONS, claim.id, rng.choice(outlets).id, {}, [SRC]))
+    centres = [hub.id, claim_nodes[0].id, claim_nodes[7].id, outlets[0].id]
+    return [*claim_nodes, hub, other, *outlets], edges, centres
+
+
+@pytest.mark.parametrize("limit", [1, 5, 30, 120, 5000])
+def test_neighbourhood_past_a_hub_that_holds_most_of_a_label(store: GraphStore, limit: int) -> None:
+    """Each way a store may cut the last level (Neo4jStore walks the label's id index where the
+    level holds most of the label, and sorts the ids it reached elsewhere) keeps the same nodes."""
+    nodes, edges, centres = _dense_graph()
+    store.upsert(nodes, edges)
+    stored = list(store.iter_edges())
+    for centre in centres:
+        for depth, labels in ((1, None), (2, None), (3, None), (2, [L.CLAIM, L.COUNTRY])):
+            sub = store.neighbourhood(centre, depth=depth, labels=labels, limit=limit)
+            ids, among, total = _expected(stored, centre, depth, labels, None, limit)
+            assert [n.id for n in sub.nodes] == ids
+            assert [e.id for e in sub.edges] == among
+            assert (sub.total, sub.truncated) == (total, total > limit)
+            assert sub == GraphStore.neighbourhood(store, centre, depth=depth, labels=labels, limit=limit)
