@@ -7,6 +7,8 @@ Loads the files first when asked (same runner as `narratives load`), starts `nar
 child process on 127.0.0.1, then measures p50/p95 of `/claims?q=`, `/claims/{id}`, `/graph/neighbourhood`
 (depth 2, limit 500) and `/match`, one request at a time, and requests per second with 16 concurrent
 clients over a mix of the four. Request counts are bounded; nothing leaves the loopback interface.
+Before anything is timed, `--warm-up` other requests per endpoint warm the workers and the server
+(Neo4j's JIT and query plans): timed cold, the first requests after a load measure compilation.
 
 The server runs `--workers` uvicorn processes (as `narratives serve --workers`). The client is kept
 light (stdlib `http.client`, one keep-alive connection per client thread) because it shares the
@@ -196,17 +198,32 @@ def _wait_ready(port: int, proc: subprocess.Popen[bytes], seconds: float = 300) 
     raise SystemExit("uvicorn did not become ready")
 
 
+def _requests(
+    words: list[str], claim_ids: list[str], centres: list[str], texts: list[str]
+) -> dict[str, list[Request]]:
+    return {
+        "/claims?q=": [_get("/claims", {"q": w}) for w in words],
+        "/claims/{id}": [_get(f"/claims/{i}") for i in claim_ids],
+        "/graph/neighbourhood d2 l500": [
+            _get("/graph/neighbourhood", {"id": i, "depth": 2, "limit": 500}) for i in centres
+        ],
+        "/match": [_post("/match", {"text": t, "k": 10}) for t in texts],
+    }
+
+
 def _warm_up(port: int, endpoints: dict[str, list[Request]], workers: int) -> None:
-    """A few requests of each kind on as many connections as there are workers, so each worker has
-    built its matcher and warmed its caches before anything is timed."""
+    """Untimed requests of each kind, shared out over twice as many connections as there are
+    workers, so each worker has built its matcher and the server (Neo4j's JIT and query plans
+    included) is warm before anything is timed. They are drawn apart from the timed ones."""
     threads = []
-    for w in range(workers * 2):
+    connections = workers * 2
+    for w in range(connections):
 
         def run(offset: int = w) -> None:
             client = Client(port)
             try:
                 for requests in endpoints.values():
-                    _timed(client, requests[offset % len(requests) :][:3])
+                    _timed(client, requests[offset::connections])
             finally:
                 client.close()
 
@@ -224,6 +241,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--neo4j-uri", help="Neo4j Bolt URI (default from settings).")
     parser.add_argument("--load", nargs="*", default=[], help="Files to load before measuring.")
     parser.add_argument("--requests", type=int, default=200, help="Timed requests per endpoint.")
+    parser.add_argument(
+        "--warm-up", type=int, default=40, help="Untimed requests per endpoint first (other samples)."
+    )
     parser.add_argument("--mix", type=int, default=2000, help="Requests in the concurrent run.")
     parser.add_argument("--clients", type=int, default=16, help="Concurrent clients.")
     parser.add_argument(
@@ -242,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         note = _load(store, settings, args.load) if args.load else "no load (using the store as it is)"
         counts = store.counts()
         words, claim_ids, centres, texts = _samples(store, args.requests, args.seed)
+        warm = _samples(store, args.warm_up, args.seed + 1)
     finally:
         store.close()
     print(note, file=sys.stderr)
@@ -268,21 +289,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         _wait_ready(port, proc)
-        endpoints: dict[str, list[Request]] = {
-            "/claims?q=": [_get("/claims", {"q": w}) for w in words],
-            "/claims/{id}": [_get(f"/claims/{i}") for i in claim_ids],
-            "/graph/neighbourhood d2 l500": [
-                _get("/graph/neighbourhood", {"id": i, "depth": 2, "limit": 500}) for i in centres
-            ],
-            "/match": [_post("/match", {"text": t, "k": 10}) for t in texts],
-        }
+        endpoints = _requests(words, claim_ids, centres, texts)
         figures: dict[str, Any] = {
             "store": args.store,
             "nodes": sum(counts.nodes.values()),
             "edges": sum(counts.edges.values()),
             "endpoints": {},
         }
-        _warm_up(port, endpoints, args.workers)
+        _warm_up(port, _requests(*warm), args.workers)
         client = Client(port)
         try:
             for name, requests in endpoints.items():
