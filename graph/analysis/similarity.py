@@ -60,7 +60,8 @@ class LinkReport:
             if count
         ]
         return (
-            f"{self.claims:,} claims compared, {self.pairs:,} similar pairs: {self.created:,} new, "
+            f"{self.claims:,} claim{'' if self.claims == 1 else 's'} compared, "
+            f"{self.pairs:,} similar pair{'' if self.pairs == 1 else 's'}: {self.created:,} new, "
             f"{self.updated:,} updated, {self.deleted:,} stale removed"
             + (f"; {', '.join(kept)}" if kept else "")
             + f" ({self.seconds:.1f} s)"

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from graph.analysis.similarity import all_pairs_top_k, link_claims, similar_pairs, top_k_rows
+from graph.analysis.similarity import LinkReport, all_pairs_top_k, link_claims, similar_pairs, top_k_rows
 from graph.model import Edge, Source
 from graph.ontology import EdgeType, SimilarityMethod, Verdict
 from graph.settings import Settings
@@ -138,3 +138,11 @@ def test_top_k_bounds_links_per_claim(store: GraphStore, k: int) -> None:
     link_claims(store, _settings(similarity_threshold=0.05, similarity_top_k=k))
     # Each claim chose at most k neighbours; it may also be chosen by others.
     assert store.counts().edges[EdgeType.SIMILAR_TO.value] <= 13 * k
+
+
+def test_link_report_reads_as_a_sentence_in_singular_and_plural() -> None:
+    one = LinkReport(claims=1, pairs=1, created=1, seconds=0.04).summary()
+    assert one == "1 claim compared, 1 similar pair: 1 new, 0 updated, 0 stale removed (0.0 s)"
+    many = LinkReport(claims=2_500, pairs=0, kept_confirmed=3).summary()
+    assert many.startswith("2,500 claims compared, 0 similar pairs: 0 new")
+    assert "; 3 confirmed kept (" in many
