@@ -33,16 +33,11 @@ from graph.model import (
     validate_edge,
     validate_node,
 )
-from graph.ontology import EdgeType, NodeLabel
+from graph.ontology import EDGE_TYPE_BY_NAME, EDGE_TYPE_NAME, LABEL_NAME, EdgeType, NodeLabel
 from graph.store import Counts, GraphStore, Page, RemovalResult, WriteResult
 from graph.wordindex import WordIndex, text_changed, text_tokens, tokens
 
 FORMAT_VERSION = 1
-_LABELS = frozenset(label.value for label in NodeLabel)
-# Enum `.value` is a Python-level property: the write loop looks names up here instead.
-_LABEL_NAME = {label: label.value for label in NodeLabel}
-_TYPE_NAME = {t: t.value for t in EdgeType}
-_EDGE_TYPE = {t.value: t for t in EdgeType}  # `EdgeType(k)` is a slow Python-level call per edge read
 
 
 def _encoded(sources: list[Source]) -> list[str]:
@@ -133,7 +128,7 @@ class MemoryStore(GraphStore):
             # networkx's own dicts in its iteration order (its views cost a call per edge); tuples are
             # JSON arrays as lists are, and cheaper to build.
             "nodes": [
-                (n, _LABEL_NAME[d["label"]], d["props"], d["sources"]) for n, d in self._g._node.items()
+                (n, LABEL_NAME[d["label"]], d["props"], d["sources"]) for n, d in self._g._node.items()
             ],
             "edges": [
                 (k, u, v, d["props"], d["sources"])
@@ -205,7 +200,7 @@ class MemoryStore(GraphStore):
 
     @staticmethod
     def _edge(u: str, v: str, k: str, d: Mapping[str, Any]) -> Edge:
-        return Edge(_EDGE_TYPE[k], u, v, dict(d["props"]), list(map(Source.decode, d["sources"])))
+        return Edge(EDGE_TYPE_BY_NAME[k], u, v, dict(d["props"]), list(map(Source.decode, d["sources"])))
 
     # -- primitives ------------------------------------------------------------------------------
 
@@ -253,17 +248,17 @@ class MemoryStore(GraphStore):
                     # The words only change when a searched property does.
                     if node.id not in pending and text_changed(label, old, merged):
                         self._words.update(node.id, text_tokens(label, merged))
-                    updated[_LABEL_NAME[label]] += 1
+                    updated[LABEL_NAME[label]] += 1
                 else:
                     merged = {**clean_properties(node.defaults), **props} if node.defaults else props
                     self._put_node(node.id, label, merged, _encoded(node.sources))
-                    created[_LABEL_NAME[label]] += 1
+                    created[LABEL_NAME[label]] += 1
             edge_created: Counter[str] = Counter()
             edge_updated: Counter[str] = Counter()
             last_source: Source | None = None
             last_encoded = ""
             for edge in edge_list:
-                k = _TYPE_NAME[edge.type]
+                k = EDGE_TYPE_NAME[edge.type]
                 u, v = edge.source, edge.target
                 keyed = succ[u].get(v)
                 data = keyed.get(k) if keyed is not None else None
@@ -296,8 +291,7 @@ class MemoryStore(GraphStore):
             result.nodes_updated.update(updated)
             result.edges_created.update(edge_created)
             result.edges_updated.update(edge_updated)
-            for name, n in repeats.items():
-                (result.nodes_updated if name in _LABELS else result.edges_updated)[name] += n
+            result.add_repeats(repeats)
             if node_list or edge_list:
                 self._persist()
         return result

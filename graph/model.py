@@ -16,7 +16,7 @@ from typing import Any, Final, TypeAlias
 
 from graph.exc import OntologyError
 from graph.ids import edge_id
-from graph.ontology import EDGE_SPECS, NODE_SPECS, EdgeType, NodeLabel, label_of
+from graph.ontology import EDGE_SPECS, EDGE_TYPE_NAME, LABEL_NAME, NODE_SPECS, EdgeType, NodeLabel, label_of
 
 Scalar: TypeAlias = str | int | float | bool
 Value: TypeAlias = Scalar | list[str] | list[int] | list[float] | None
@@ -168,9 +168,6 @@ def _missing(required: frozenset[str], props: Properties, defaults: Properties) 
     return []
 
 
-# Enum `.value` is a Python-level property: hot loops look names up here instead.
-_LABEL_NAME: Final = MappingProxyType({label: label.value for label in NodeLabel})
-_TYPE_NAME: Final = MappingProxyType({t: t.value for t in EdgeType})
 _NODE_LABEL: Final = attrgetter("label")
 _EDGE_TYPE: Final = attrgetter("type")
 
@@ -178,21 +175,34 @@ _EDGE_TYPE: Final = attrgetter("type")
 _ID_PREFIX = MappingProxyType({label: f"{spec.id_prefix}:" for label, spec in NODE_SPECS.items()})
 
 
+def _content_problem(
+    allowed: Mapping[str, str],
+    required: frozenset[str],
+    props: Properties,
+    defaults: Properties,
+    sources: list[Source],
+) -> str | None:
+    """What is wrong with a node's or an edge's properties, defaults or provenance, or None: the
+    rules both share, checked in the same order for both."""
+    problem = _value_problem(props, allowed) if props else None
+    if problem is None and defaults:
+        problem = _value_problem(defaults, allowed)
+    if problem is not None:
+        return problem
+    missing = _missing(required, props, defaults)
+    if missing:
+        return f"missing required {missing}"
+    return None if sources else "no provenance"
+
+
 def validate_node(node: Node) -> None:
     """Raises `OntologyError` unless the node fits its label's declaration."""
     spec = NODE_SPECS[node.label]
     if not node.id.startswith(_ID_PREFIX[node.label]) and label_of(node.id) is not node.label:
         raise OntologyError(f"node {node.id!r}: id prefix does not match label {node.label.value}")
-    problem = _value_problem(node.properties, spec.properties) if node.properties else None
-    if problem is None and node.defaults:
-        problem = _value_problem(node.defaults, spec.properties)
+    problem = _content_problem(spec.properties, spec.required, node.properties, node.defaults, node.sources)
     if problem is not None:
         raise OntologyError(f"node {node.id!r}: {problem}")
-    missing = _missing(spec.required, node.properties, node.defaults)
-    if missing:
-        raise OntologyError(f"node {node.id!r}: missing required {missing}")
-    if not node.sources:
-        raise OntologyError(f"node {node.id!r}: no provenance")
 
 
 _EDGE_RULES: Final = MappingProxyType(
@@ -212,16 +222,9 @@ def validate_edge(edge: Edge) -> None:
             )
     if edge.source == edge.target:
         raise OntologyError(f"{_edge_where(edge)}: an edge may not join a node to itself")
-    problem = _value_problem(edge.properties, spec.properties) if edge.properties else None
-    if problem is None and edge.defaults:
-        problem = _value_problem(edge.defaults, spec.properties)
+    problem = _content_problem(spec.properties, spec.required, edge.properties, edge.defaults, edge.sources)
     if problem is not None:
         raise OntologyError(f"{_edge_where(edge)}: {problem}")
-    missing = _missing(spec.required, edge.properties, edge.defaults) if spec.required else None
-    if missing:
-        raise OntologyError(f"{_edge_where(edge)}: missing required {missing}")
-    if not edge.sources:
-        raise OntologyError(f"{_edge_where(edge)}: no provenance")
 
 
 def _edge_where(edge: Edge) -> str:
@@ -292,8 +295,8 @@ def coalesce(nodes: Iterable[Node], edges: Iterable[Edge]) -> tuple[list[Node], 
     # Repeats per label and type: all records less the distinct ones (counted in C, not per repeat).
     repeats: Counter[str] = Counter()
     for kinds, distinct, names in (
-        (map(_NODE_LABEL, node_list), map(_NODE_LABEL, node_out.values()), _LABEL_NAME),
-        (map(_EDGE_TYPE, edge_list), map(_EDGE_TYPE, edge_out.values()), _TYPE_NAME),
+        (map(_NODE_LABEL, node_list), map(_NODE_LABEL, node_out.values()), LABEL_NAME),
+        (map(_EDGE_TYPE, edge_list), map(_EDGE_TYPE, edge_out.values()), EDGE_TYPE_NAME),
     ):
         total = Counter(kinds)
         total.subtract(Counter(distinct))

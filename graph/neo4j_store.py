@@ -35,7 +35,7 @@ from graph.model import (
     validate_edge,
     validate_node,
 )
-from graph.ontology import NODE_SPECS, EdgeType, NodeLabel, label_of
+from graph.ontology import EDGE_TYPE_BY_NAME, NODE_SPECS, EdgeType, NodeLabel, label_of
 from graph.store import (
     Counts,
     GraphStore,
@@ -97,8 +97,6 @@ def _public(props: dict[str, Any]) -> dict[str, Any]:
 
 
 _decode_source = Source.decode
-# Enum lookup by value through `EdgeType(...)` costs a Python-level call per edge read.
-_EDGE_TYPES: dict[str, EdgeType] = {t.value: t for t in EdgeType}
 
 
 def _take_sources(props: dict[str, Any]) -> list[Source]:
@@ -115,7 +113,7 @@ def _node(props: dict[str, Any]) -> Node:
 
 def _edge(etype: str, source: str, target: str, props: dict[str, Any]) -> Edge:
     sources = _take_sources(props)
-    return Edge(_EDGE_TYPES[etype], source, target, _public(props), sources)
+    return Edge(EDGE_TYPE_BY_NAME[etype], source, target, _public(props), sources)
 
 
 def _with_words(label: NodeLabel, props: dict[str, Any]) -> dict[str, Any]:
@@ -172,7 +170,6 @@ def _edge_rows(edge_list: Sequence[Edge]) -> dict[EdgeType, list[dict[str, Any]]
 
 _NODE_ID = attrgetter("id")
 _EDGE_ENDS = attrgetter("source", "target")
-_LABEL_NAMES = frozenset(label.value for label in NodeLabel)
 
 
 _DEADLOCK_ATTEMPTS = 12
@@ -301,9 +298,7 @@ class Neo4jStore(GraphStore):
                     tx, etype.value, erows, partial(cypher.upsert_edges, etype),
                     result.edges_created, result.edges_updated,
                 )
-            # Every record folded into an earlier one of the call counts as an update of it.
-            for name, n in repeats.items():
-                (result.nodes_updated if name in _LABEL_NAMES else result.edges_updated)[name] += n
+            result.add_repeats(repeats)
             return result
 
         return self._write(work)

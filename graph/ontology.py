@@ -236,6 +236,13 @@ ID_PREFIXES: Final[MappingProxyType[str, NodeLabel]] = MappingProxyType(
     {spec.id_prefix: label for label, spec in NODE_SPECS.items()}
 )
 
+# Names and members by lookup: an enum's `.value` and `EdgeType(name)` are Python-level calls, and
+# the stores' write and read loops make them once per node or edge.
+LABEL_NAME: Final[MappingProxyType[NodeLabel, str]] = MappingProxyType({lab: lab.value for lab in NodeLabel})
+LABEL_NAMES: Final = frozenset(LABEL_NAME.values())
+EDGE_TYPE_NAME: Final[MappingProxyType[EdgeType, str]] = MappingProxyType({t: t.value for t in EdgeType})
+EDGE_TYPE_BY_NAME: Final[MappingProxyType[str, EdgeType]] = MappingProxyType({t.value: t for t in EdgeType})
+
 
 def label_of(node_id: str) -> NodeLabel:
     """The label a node id belongs to, read from its prefix (`claim:…`, `country:UA`)."""

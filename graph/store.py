@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from graph.exc import LimitExceededError, NotFoundError
 from graph.model import Edge, Node
-from graph.ontology import EdgeType, NodeLabel, label_of
+from graph.ontology import LABEL_NAMES, EdgeType, NodeLabel, label_of
 
 MAX_DEPTH = 3
 MAX_PATH_LENGTH = 6
@@ -86,6 +86,12 @@ class WriteResult:
         self.nodes_updated.update(other.nodes_updated)
         self.edges_created.update(other.edges_created)
         self.edges_updated.update(other.edges_updated)
+
+    def add_repeats(self, repeats: Mapping[str, int]) -> None:
+        """Counts the records `graph.model.coalesce` folded into an earlier one of the same call as
+        updates, as separate calls would have counted them."""
+        for name, n in repeats.items():
+            (self.nodes_updated if name in LABEL_NAMES else self.edges_updated)[name] += n
 
     @property
     def items(self) -> int:

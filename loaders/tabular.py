@@ -13,11 +13,12 @@ import ast
 import csv
 import re
 import sys
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import pycountry
 
@@ -41,6 +42,7 @@ _LANGUAGE_ALIASES = {
 }
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -313,6 +315,21 @@ def _keyword(keyword: str) -> tuple[str, CountryRef | ActorRef | str]:
     return "narrative", split.narratives[0] if split.narratives else keyword
 
 
+def _resolve_each(
+    names: Iterable[str], resolve: Callable[[str], T | None]
+) -> tuple[list[tuple[str, T]], tuple[str, ...]]:
+    """Each name with what it resolves to, in order, and the names that resolve to nothing."""
+    found: list[tuple[str, T]] = []
+    left_out: list[str] = []
+    for name in names:
+        resolved = resolve(name)
+        if resolved is None:
+            left_out.append(name)
+        else:
+            found.append((name, resolved))
+    return found, tuple(left_out)
+
+
 def country_links(
     claim: str, names: Iterable[str], source: Source
 ) -> tuple[list[Node], list[Edge], list[str]]:
@@ -322,16 +339,10 @@ def country_links(
     key = ("countries", tuple(names), shared.dataset, shared.file)
     plan = _plan(key)
     if plan is None:
-        refs: list[CountryRef] = []
-        unresolved: list[str] = []
-        for name in key[1]:
-            ref = _country(name)
-            if ref is None:
-                unresolved.append(name)
-            else:
-                refs.append(ref)
+        found, unresolved = _resolve_each(key[1], _country)
+        refs = [ref for _, ref in found]
         links = tuple((EdgeType.CONCERNS, _country_node(ref, shared)) for ref in with_parents(refs))
-        plan = _keep_plan(key, (links, tuple(unresolved)))
+        plan = _keep_plan(key, (links, unresolved))
     return _linked(claim, plan, source)
 
 
@@ -350,15 +361,9 @@ def outlet_links(
     key = ("outlets", tuple(names), shared.dataset, shared.file)
     plan = _plan(key)
     if plan is None:
-        links: list[tuple[EdgeType, Node]] = []
-        skipped: list[str] = []
-        for name in key[1]:
-            resolved = _outlet(name)
-            if resolved is None:
-                skipped.append(name)
-            else:
-                links.append((EdgeType.PUBLISHED_BY, _actor_node(resolved[0], name, shared)))
-        plan = _keep_plan(key, (tuple(links), tuple(skipped)))
+        found, skipped = _resolve_each(key[1], _outlet)
+        links = tuple((EdgeType.PUBLISHED_BY, _actor_node(ref, name, shared)) for name, (ref, _) in found)
+        plan = _keep_plan(key, (links, skipped))
     if not urls:
         return _linked(claim, plan, source)
     nodes: list[Node] = []
