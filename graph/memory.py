@@ -296,6 +296,10 @@ class MemoryStore(GraphStore):
                 self._persist()
         return result
 
+    def warm(self) -> None:
+        with self._reading():
+            self._words.postings(self._g._node)
+
     def get_nodes(self, ids: Sequence[str]) -> list[Node]:
         with self._reading():
             stored = self._g._node

@@ -214,6 +214,10 @@ class GraphStore(ABC):
         """Groups many writes; stores that persist per write may persist once at the end instead."""
         yield
 
+    def warm(self) -> None:  # noqa: B027 - optional hook
+        """Builds now what the store would otherwise build on first use (the embedded store's word
+        index), so that a server pays for it at start-up rather than in a request."""
+
     # -- written once, on the primitives --------------------------------------------------------
 
     def get_node(self, node_id: str) -> Node:

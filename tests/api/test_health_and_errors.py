@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -184,3 +185,20 @@ def test_neo4j_never_reached_is_503(neo4j_driver: Any) -> None:
             assert_error(c.get(f"/claims/{IDS.farmers}"), 503)
     finally:
         store.close()
+
+
+def test_a_served_graph_is_indexed_before_the_first_request(tmp_path: Path) -> None:
+    """The server builds the embedded store's word index at start-up, with the graph, so that no
+    request pays for it and it is kept out of the cyclic collector's way with the rest."""
+    from graph.memory import MemoryStore
+    from tests.api.conftest import graph_records
+
+    nodes, edges = graph_records()
+    MemoryStore(tmp_path).upsert(nodes, edges)
+    app = create_app(make_settings(data_dir=tmp_path))
+    with TestClient(app) as c:
+        assert not app.state.store._words.pending
+        page = c.get("/claims", params={"q": "gas"})
+        assert page.status_code == 200, page.text
+        titles = [claim["properties"]["title"] for claim in page.json()["data"]]
+        assert titles == ["Germany will freeze without Russian gas"]

@@ -197,6 +197,14 @@ def test_full_text_query(store: GraphStore, story: dict[str, Node]) -> None:
     assert store.find_nodes(L.COUNTRY, query="russia").total == 1
 
 
+def test_warm_changes_no_answer(store: GraphStore, story: dict[str, Node]) -> None:
+    before = [n.id for n in store.find_nodes(L.CLAIM, query="kazakhstan", order_by="id").items]
+    store.warm()
+    store.warm()
+    assert [n.id for n in store.find_nodes(L.CLAIM, query="kazakhstan", order_by="id").items] == before
+    assert len(before) == 2
+
+
 def test_neighbourhood_depth_and_order(store: GraphStore, story: dict[str, Node]) -> None:
     one = store.neighbourhood(story["kz"].id, depth=1)
     assert [n.id for n in one.nodes][0] == story["kz"].id

@@ -52,6 +52,18 @@ def test_bulk_persists_once_at_the_end(tmp_path: Path) -> None:
     assert other.counts().nodes["Claim"] == 2
 
 
+def test_warm_indexes_the_words_of_a_graph_read_from_disk(tmp_path: Path) -> None:
+    MemoryStore(tmp_path).upsert([claim(1), claim(2)])
+    store = MemoryStore(tmp_path)
+    store.counts()  # reads the file: its nodes wait for the first full-text query to be indexed
+    assert store._words.pending
+    store.warm()
+    assert not store._words.pending
+    assert sorted(n.id for n in store.find_nodes(NodeLabel.CLAIM, query="claim").items) == sorted(
+        [claim(1).id, claim(2).id]
+    )
+
+
 def test_writes_leave_no_temporary_files(tmp_path: Path) -> None:
     store = MemoryStore(tmp_path)
     store.upsert([claim(1)])
