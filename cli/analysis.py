@@ -198,8 +198,15 @@ def evaluate(
         tasks = labelled.all_tasks(data)
     with err.status("ranking…"):
         results = evaluation.run(tasks, (split,), semantic=semantic)
+    comparisons = {t.name: evaluation.compare(results, evaluation.task_part(t, split), split) for t in tasks}
     if as_json:
-        _json({"tasks": [{"name": t.name, "description": t.description} for t in tasks], "results": results})
+        _json(
+            {
+                "tasks": [{"name": t.name, "description": t.description} for t in tasks],
+                "results": [r.as_dict() for r in results],
+                "comparisons": [c.as_dict() for c in comparisons.values() if c is not None],
+            }
+        )
         return
     table = Table(title=f"ranking quality ({split} split)")
     for column in ("task", "method", "queries", "MAP@5", "P@1", "P@5", "R@10", "s"):
@@ -211,6 +218,9 @@ def evaluate(
     for t in tasks:
         out.print(f"{t.name}: {escape(t.description)}; ours/best baseline MAP@5 = "
                   f"{evaluation.improvement(results, t.name, split):.2f}", highlight=False)
+        comparison = comparisons[t.name]
+        if comparison is not None:
+            out.print(f"  {escape(comparison.summary())}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

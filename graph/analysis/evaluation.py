@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 import scipy.sparse as sp
@@ -38,9 +38,35 @@ class Scores:
     p5: float
     r10: float
     seconds: float
+    ap: list[float] = field(default_factory=list, repr=False)  # AP@5 per query, for `compare`
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        """The figures, without the per-query list."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "ap"}
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """Our best method against the best baseline on one task: the MAP@5 difference and its 95%
+    interval from a paired bootstrap that resamples whole claim groups."""
+
+    task: str
+    ours: str
+    baseline: str
+    delta: float
+    low: float
+    high: float
+    groups: int
+    resamples: int
+
+    def as_dict(self) -> dict[str, object]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def summary(self) -> str:
+        return (
+            f"{self.ours} - {self.baseline}: MAP@5 {self.delta:+.3f} (95% interval {self.low:+.3f} to "
+            f"{self.high:+.3f}, {self.groups:,} claim groups resampled {self.resamples:,} times)"
+        )
 
 
 def average_precision(ranked: Sequence[int], relevant: set[int], depth: int = 5) -> float:
@@ -57,15 +83,51 @@ def average_precision(ranked: Sequence[int], relevant: set[int], depth: int = 5)
 def evaluate(task: Task, rankings: list[list[int]], method: str, split: str, seconds: float) -> Scores:
     """The figures of one set of rankings against the task's labels."""
     n = len(task.queries)
-    ap = p1 = p5 = r10 = 0.0
+    aps = []
+    p1 = p5 = r10 = 0.0
     for ranked, relevant in zip(rankings, task.relevant, strict=True):
-        ap += average_precision(ranked, relevant)
+        aps.append(average_precision(ranked, relevant))
         p1 += 1.0 if ranked[:1] and ranked[0] in relevant else 0.0
         p5 += sum(1 for i in ranked[:5] if i in relevant) / 5
         r10 += sum(1 for i in ranked[:10] if i in relevant) / len(relevant)
     return Scores(
         task.name, split, method, n,
-        round(ap / n, 4), round(p1 / n, 4), round(p5 / n, 4), round(r10 / n, 4), round(seconds, 2),
+        round(sum(aps) / n, 4), round(p1 / n, 4), round(p5 / n, 4), round(r10 / n, 4), round(seconds, 2),
+        aps,
+    )
+
+
+def paired_interval(
+    ours: Sequence[float], baseline: Sequence[float], groups: Sequence[str], *, resamples: int = 2000,
+    seed: int = 0,
+) -> tuple[float, float, float]:
+    """The mean of `ours - baseline` over the queries, and its 95% percentile interval from
+    `resamples` draws of the groups with replacement (each drawn group brings all its queries)."""
+    diff = np.asarray(ours, dtype=np.float64) - np.asarray(baseline, dtype=np.float64)
+    if not len(diff) or len(groups) != len(diff):
+        raise ValueError("one score per query in each, and one group per query")
+    names, index = np.unique(np.asarray(groups), return_inverse=True)
+    sums = np.bincount(index, weights=diff, minlength=len(names))
+    sizes = np.bincount(index, minlength=len(names)).astype(np.float64)
+    draws = np.random.default_rng(seed).integers(0, len(names), size=(resamples, len(names)))
+    means = sums[draws].sum(axis=1) / sizes[draws].sum(axis=1)
+    low, high = np.percentile(means, [2.5, 97.5])
+    return float(diff.mean()), float(low), float(high)
+
+
+def compare(results: Sequence[Scores], task: Task, split: str, resamples: int = 2000) -> Comparison | None:
+    """Our best method (by MAP@5) against the best baseline on `task`'s queries of `split` (the
+    task as `run` ranked it: `task.subset(split)` unless `split` is "all")."""
+    mine = [r for r in results if r.task == task.name and r.split == split and r.ap]
+    ours = max((r for r in mine if r.method.startswith("ours")), key=lambda r: r.map5, default=None)
+    base = max((r for r in mine if r.method.startswith("baseline")), key=lambda r: r.map5, default=None)
+    if ours is None or base is None:
+        return None
+    groups = task.groups or [str(i) for i in range(len(task.queries))]
+    delta, low, high = paired_interval(ours.ap, base.ap, groups, resamples=resamples)
+    return Comparison(
+        task.name, ours.method, base.method, round(delta, 4), round(low, 4), round(high, 4),
+        len(set(groups)), resamples,
     )
 
 
@@ -175,12 +237,17 @@ def run(tasks: Sequence[Task], splits: Sequence[str] = ("test",), semantic: bool
     results = []
     for task in tasks:
         for split in splits:
-            part = task.subset(split) if split != "all" else task
+            part = task_part(task, split)
             for name, ranker in methods(part, semantic):
                 began = time.perf_counter()
                 rankings = ranker(part)
                 results.append(evaluate(part, rankings, name, split, time.perf_counter() - began))
     return results
+
+
+def task_part(task: Task, split: str) -> Task:
+    """The queries of one half ("dev" or "test"), or all of them ("all")."""
+    return task.subset(split) if split != "all" else task
 
 
 def improvement(results: Sequence[Scores], task: str, split: str) -> float:

@@ -51,6 +51,9 @@ class Task:
     relevant: list[set[int]]
     split: list[str]  # "dev" or "test", per query
     exclude: list[int | None] = field(default_factory=list)  # a corpus entry a query must not return
+    # Per query, the claim it belongs to: queries of one claim are not independent, so a confidence
+    # interval resamples claims, not queries. Without groups, each query is its own.
+    groups: list[str] = field(default_factory=list)
 
     def subset(self, part: str) -> Task:
         """Only the queries of one split (the corpus stays whole)."""
@@ -63,6 +66,7 @@ class Task:
             [self.relevant[i] for i in keep],
             [part] * len(keep),
             [self.exclude[i] for i in keep] if self.exclude else [],
+            [self.groups[i] for i in keep] if self.groups else [],
         )
 
 
@@ -108,12 +112,13 @@ def match_task(data: Path) -> Task:
         if key not in titles:
             titles[key] = len(corpus)
             corpus.append(title.strip())
-    queries, relevant, split = [], [], []
+    queries, relevant, split, groups = [], [], [], []
     for row in kalkun:
         key = normalise(row["title"])
         queries.append(row["summary"].strip())
         relevant.append({titles[key]})
         split.append(split_of(key))
+        groups.append(key)
     return Task(
         "match",
         "kalkun case summary -> its own title among all cknabs+kalkun titles",
@@ -122,6 +127,7 @@ def match_task(data: Path) -> Task:
         relevant,
         split,
         [None] * len(queries),
+        groups,
     )
 
 
@@ -181,7 +187,7 @@ def similar_task(data: Path, *, paraphrase: bool = False) -> Task:
     rows = kalkun_rows(data)
     partners = same_claim_pairs(rows)
     keys = _group_keys(rows, partners)
-    queries, relevant, split = [], [], []
+    queries, relevant, split, groups = [], [], [], []
     exclude: list[int | None] = []
     for i in sorted(partners):
         wanted = partners[i]
@@ -193,6 +199,7 @@ def similar_task(data: Path, *, paraphrase: bool = False) -> Task:
         relevant.append(wanted)
         split.append(split_of(keys[i]))
         exclude.append(i)
+        groups.append(keys[i])
     return Task(
         "similar-paraphrase" if paraphrase else "similar",
         "kalkun case summary -> summaries of cases whose titles state the same claim"
@@ -202,6 +209,7 @@ def similar_task(data: Path, *, paraphrase: bool = False) -> Task:
         relevant,
         split,
         exclude,
+        groups,
     )
 
 
@@ -218,7 +226,7 @@ def subclaim_task(data: Path) -> Task:
         if key not in titles:
             titles[key] = len(corpus)
             corpus.append(title.strip())
-    queries, relevant, split = [], [], []
+    queries, relevant, split, groups = [], [], [], []
     exclude: list[int | None] = []
     for i in sorted(partners):
         own = titles[normalise(rows[i]["title"])]
@@ -229,6 +237,7 @@ def subclaim_task(data: Path) -> Task:
         relevant.append(wanted)
         split.append(split_of(keys[i]))
         exclude.append(own)
+        groups.append(keys[i])
     return Task(
         "sub-claim",
         "kalkun case summary -> titles of other cases of the same claim (own title excluded)",
@@ -237,6 +246,7 @@ def subclaim_task(data: Path) -> Task:
         relevant,
         split,
         exclude,
+        groups,
     )
 
 
