@@ -34,11 +34,12 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check graph loaders api visualisations cli tests benchmarks
+	$(BIN)/ruff format --check graph loaders api visualisations cli tests benchmarks
 	$(BIN)/mypy
 
 fmt: $(STAMP)
-	$(BIN)/ruff check --fix graph loaders api visualisations cli tests
-	$(BIN)/ruff format graph loaders api visualisations cli tests
+	$(BIN)/ruff check --fix graph loaders api visualisations cli tests benchmarks
+	$(BIN)/ruff format graph loaders api visualisations cli tests benchmarks
 
 neo4j:
 	mkdir -p .neo4j

@@ -99,8 +99,10 @@ def dense_partitioned(vectors: Any, threshold: float) -> dict[int, list[int]]:
     top = np.argpartition(-scores, K - 1, axis=1)[:, :K]
     values = np.take_along_axis(scores, top, axis=1)
     floor = max(threshold, 1e-12)
-    return {i: [j for j, v in zip(top[i].tolist(), values[i].tolist(), strict=True) if v >= floor]
-            for i in range(scores.shape[0])}
+    return {
+        i: [j for j, v in zip(top[i].tolist(), values[i].tolist(), strict=True) if v >= floor]
+        for i in range(scores.shape[0])
+    }
 
 
 def main() -> None:
@@ -125,21 +127,31 @@ def main() -> None:
     out["vectorise"] = {"wall_s": round(vwall, 2), "cpu_s": round(vcpu, 2), "peak_mib": round(peak)}
     for label, threshold in ((f"threshold {args.threshold}", args.threshold), ("no threshold", 0.0)):
         mine, wall, cpu, peak = measured(functools.partial(ours, vectors, threshold))
-        out[f"top10 ours, {label}"] = {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
-                                       "peak_mib": round(peak)}
-        out[f"vectorise + top10 ours, {label}"] = {"wall_s": round(vwall + wall, 2),
-                                                  "cpu_s": round(vcpu + cpu, 2)}
+        out[f"top10 ours, {label}"] = {
+            "wall_s": round(wall, 2),
+            "cpu_s": round(cpu, 2),
+            "peak_mib": round(peak),
+        }
+        out[f"vectorise + top10 ours, {label}"] = {
+            "wall_s": round(vwall + wall, 2),
+            "cpu_s": round(vcpu + cpu, 2),
+        }
         if args.skip_dense:
             continue
         for name, baseline in (("dense", dense), ("dense partitioned", dense_partitioned)):
             theirs, dwall, dcpu, dpeak = measured(functools.partial(baseline, vectors, threshold))
-            out[f"top10 {name}, {label}"] = {"wall_s": round(dwall, 2), "cpu_s": round(dcpu, 2),
-                                             "peak_mib": round(dpeak)}
+            out[f"top10 {name}, {label}"] = {
+                "wall_s": round(dwall, 2),
+                "cpu_s": round(dcpu, 2),
+                "peak_mib": round(dpeak),
+            }
             # Ties may order differently; compare the sets of each row.
             same = sum(1 for i in range(len(docs)) if set(mine.get(i, [])) == set(theirs.get(i, [])))
             out[f"rows identical to {name}, {label}"] = f"{same}/{len(docs)}"
-            out[f"speed-up over {name}, {label}"] = {"wall": round(dwall / wall, 1),
-                                                     "cpu": round(dcpu / cpu, 1)}
+            out[f"speed-up over {name}, {label}"] = {
+                "wall": round(dwall / wall, 1),
+                "cpu": round(dcpu / cpu, 1),
+            }
 
     index, wall, _, _ = measured(lambda: TextIndex(docs))
     out["match_index_build_s"] = round(wall, 2)
@@ -159,10 +171,14 @@ def main() -> None:
             index.search(q, K)
             times.append((time.perf_counter() - began) * 1000)
         everything += times
-        out["match_ms"][kind] = {"p50": round(float(np.percentile(times, 50)), 2),
-                                 "p95": round(float(np.percentile(times, 95)), 2)}
-    out["match_ms"]["all"] = {"p50": round(float(np.percentile(everything, 50)), 2),
-                              "p95": round(float(np.percentile(everything, 95)), 2)}
+        out["match_ms"][kind] = {
+            "p50": round(float(np.percentile(times, 50)), 2),
+            "p95": round(float(np.percentile(times, 95)), 2),
+        }
+    out["match_ms"]["all"] = {
+        "p50": round(float(np.percentile(everything, 50)), 2),
+        "p95": round(float(np.percentile(everything, 95)), 2),
+    }
     if args.json:
         print(json.dumps(out, indent=2))
         return

@@ -74,17 +74,28 @@ def recurring(
         table.add_column(column)
     for g in groups[:limit]:
         table.add_row(
-            g.id, str(g.size), g.first_seen or "-", g.last_seen or "-", escape(g.title[:80]),
-            escape(", ".join(list(g.languages)[:3])), escape(", ".join(list(g.outlets)[:3])),
+            g.id,
+            str(g.size),
+            g.first_seen or "-",
+            g.last_seen or "-",
+            escape(g.title[:80]),
+            escape(", ".join(list(g.languages)[:3])),
+            escape(", ".join(list(g.outlets)[:3])),
         )
     out.print(table)
 
 
 def _group_dict(group: Any) -> dict[str, Any]:
     return {
-        "id": group.id, "title": group.title, "size": group.size, "first_seen": group.first_seen,
-        "last_seen": group.last_seen, "appearances": group.appearances, "countries": group.countries,
-        "languages": group.languages, "outlets": group.outlets,
+        "id": group.id,
+        "title": group.title,
+        "size": group.size,
+        "first_seen": group.first_seen,
+        "last_seen": group.last_seen,
+        "appearances": group.appearances,
+        "countries": group.countries,
+        "languages": group.languages,
+        "outlets": group.outlets,
     }
 
 
@@ -103,8 +114,10 @@ def discover(
     if as_json:
         _json(report)
         return
-    table = Table(title=f"{report.communities:,} discovered narratives, {report.claims_linked:,} claims "
-                  f"({report.removed:,} previous removed, {report.seconds:.1f} s)")
+    table = Table(
+        title=f"{report.communities:,} discovered narratives, {report.claims_linked:,} claims "
+        f"({report.removed:,} previous removed, {report.seconds:.1f} s)"
+    )
     for column in ("id", "claims", "terms", "sub-narrative of"):
         table.add_column(column)
     for n in report.narratives[:limit]:
@@ -129,8 +142,11 @@ def timeline(
     if as_json:
         _json(result)
         return
-    out.print(f"[bold]{escape(result.name)}[/bold] ({result.kind}, {result.claims} claims, "
-              f"{result.undated} undated)", highlight=False)
+    out.print(
+        f"[bold]{escape(result.name)}[/bold] ({result.kind}, {result.claims} claims, "
+        f"{result.undated} undated)",
+        highlight=False,
+    )
     if result.first_seen and result.last_seen:
         out.print(f"first seen {result.first_seen.date}: {escape(result.first_seen.title)}", highlight=False)
         out.print(f"last seen  {result.last_seen.date}: {escape(result.last_seen.title)}", highlight=False)
@@ -141,7 +157,8 @@ def timeline(
         table.add_column(column)
     for s in result.shifts:
         table.add_row(
-            s.period, str(s.claims),
+            s.period,
+            str(s.claims),
             *(escape(", ".join(f"{k} {v}" for k, v in xs)) for xs in (s.countries, s.languages, s.outlets)),
         )
     out.print(table)
@@ -172,7 +189,10 @@ def match(
         table.add_column(column)
     for r in results:
         table.add_row(
-            f"{r.score:.3f}", escape(f"{r.title[:90]}\n{r.claim_id}"), r.date or "-", str(len(r.debunks)),
+            f"{r.score:.3f}",
+            escape(f"{r.title[:90]}\n{r.claim_id}"),
+            r.date or "-",
+            str(len(r.debunks)),
             escape(", ".join(n.name for n in r.narratives)[:80]),
         )
     out.print(table)
@@ -212,12 +232,23 @@ def evaluate(
     for column in ("task", "method", "queries", "MAP@5", "P@1", "P@5", "R@10", "s"):
         table.add_column(column, justify="left" if column in ("task", "method") else "right")
     for r in results:
-        table.add_row(r.task, r.method, str(r.queries), f"{r.map5:.3f}", f"{r.p1:.3f}", f"{r.p5:.3f}",
-                      f"{r.r10:.3f}", f"{r.seconds:.1f}")
+        table.add_row(
+            r.task,
+            r.method,
+            str(r.queries),
+            f"{r.map5:.3f}",
+            f"{r.p1:.3f}",
+            f"{r.p5:.3f}",
+            f"{r.r10:.3f}",
+            f"{r.seconds:.1f}",
+        )
     out.print(table)
     for t in tasks:
-        out.print(f"{t.name}: {escape(t.description)}; ours/best baseline MAP@5 = "
-                  f"{evaluation.improvement(results, t.name, split):.2f}", highlight=False)
+        out.print(
+            f"{t.name}: {escape(t.description)}; ours/best baseline MAP@5 = "
+            f"{evaluation.improvement(results, t.name, split):.2f}",
+            highlight=False,
+        )
         comparison = comparisons[t.name]
         if comparison is not None:
             out.print(f"  {escape(comparison.summary())}", highlight=False)

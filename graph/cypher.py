@@ -87,6 +87,7 @@ PING: Final = "RETURN 1 AS ok"
 
 # -- writes ------------------------------------------------------------------------------------
 
+
 def _merge(var: str, prop_keys: Sequence[str], default_keys: Sequence[str]) -> str:
     """One SET clause: per key, the new property, else the stored value, else the default; then
     provenance merged de-duplicated in first-seen order (as `graph.model.merge_sources`). Naming
@@ -126,9 +127,7 @@ def upsert_edges(edge_type: EdgeType, prop_keys: Sequence[str], default_keys: Se
         f"MATCH (a:{_q(spec.source.value)} {{id: row.source}})\n"
         f"MATCH (b:{_q(spec.target.value)} {{id: row.target}})\n"
         f"MERGE (a)-[r:{_q(edge_type.value)}]->(b)\n"
-        "ON CREATE SET r.id = row.id\n"
-        + _merge("r", prop_keys, default_keys)
-        + "RETURN count(*) AS rows"
+        "ON CREATE SET r.id = row.id\n" + _merge("r", prop_keys, default_keys) + "RETURN count(*) AS rows"
     )
 
 

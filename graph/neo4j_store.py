@@ -281,22 +281,28 @@ class Neo4jStore(GraphStore):
         node_rows = _node_rows(node_list)
         edge_rows = _edge_rows(edge_list)
         incoming = {n.id for n in node_list}
-        outside = _by_label(
-            end for e in edge_list for end in (e.source, e.target) if end not in incoming
-        )
+        outside = _by_label(end for e in edge_list for end in (e.source, e.target) if end not in incoming)
 
         def work(tx: ManagedTransaction) -> WriteResult:
             self._check_endpoints(tx, outside, edge_list, self._batch_size)
             result = WriteResult()
             for label, rows in node_rows.items():
                 self._write_batches(
-                    tx, label.value, rows, partial(cypher.upsert_nodes, label),
-                    result.nodes_created, result.nodes_updated,
+                    tx,
+                    label.value,
+                    rows,
+                    partial(cypher.upsert_nodes, label),
+                    result.nodes_created,
+                    result.nodes_updated,
                 )
             for etype, erows in edge_rows.items():
                 self._write_batches(
-                    tx, etype.value, erows, partial(cypher.upsert_edges, etype),
-                    result.edges_created, result.edges_updated,
+                    tx,
+                    etype.value,
+                    erows,
+                    partial(cypher.upsert_edges, etype),
+                    result.edges_created,
+                    result.edges_updated,
                 )
             result.add_repeats(repeats)
             return result
@@ -365,8 +371,9 @@ class Neo4jStore(GraphStore):
             if record is None:
                 raise NotFoundError(f"no {edge_type.value} edge between {source!r} and {target!r}")
             old = _public(record["props"])
-            validate_edge(Edge(edge_type, probe.source, probe.target, {**old, **changes},
-                               [Source("check", "check")]))
+            validate_edge(
+                Edge(edge_type, probe.source, probe.target, {**old, **changes}, [Source("check", "check")])
+            )
             args["props"] = clean_properties(changes)
             new = tx.run(cypher.set_edge_properties(edge_type), args).single(strict=True)
             return _edge(edge_type.value, new["source"], new["target"], new["props"])
@@ -459,8 +466,9 @@ class Neo4jStore(GraphStore):
         }
         # A hidden field sorts as missing everywhere, as it would in MemoryStore.
         order_key = key if key is not None and not _hidden(key) else None
-        page_query = cypher.page_nodes(match, order_by=order_key is not None,
-                                       descending=bool(order_by and order_by.startswith("-")))
+        page_query = cypher.page_nodes(
+            match, order_by=order_key is not None, descending=bool(order_by and order_by.startswith("-"))
+        )
 
         def work(tx: ManagedTransaction) -> Page:
             total = tx.run(cypher.count_nodes(match), params).single(strict=True)["total"]

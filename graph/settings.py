@@ -97,4 +97,3 @@ class Settings(BaseSettings):
     def _empty_secret_is_unset(cls, value: object) -> object:
         # `NARRATIVES_API_TOKEN=` in a compose file or .env means "no token", never "the empty token".
         return None if value == "" else value
-

@@ -91,14 +91,25 @@ def evaluate(task: Task, rankings: list[list[int]], method: str, split: str, sec
         p5 += sum(1 for i in ranked[:5] if i in relevant) / 5
         r10 += sum(1 for i in ranked[:10] if i in relevant) / len(relevant)
     return Scores(
-        task.name, split, method, n,
-        round(sum(aps) / n, 4), round(p1 / n, 4), round(p5 / n, 4), round(r10 / n, 4), round(seconds, 2),
+        task.name,
+        split,
+        method,
+        n,
+        round(sum(aps) / n, 4),
+        round(p1 / n, 4),
+        round(p5 / n, 4),
+        round(r10 / n, 4),
+        round(seconds, 2),
         aps,
     )
 
 
 def paired_interval(
-    ours: Sequence[float], baseline: Sequence[float], groups: Sequence[str], *, resamples: int = 2000,
+    ours: Sequence[float],
+    baseline: Sequence[float],
+    groups: Sequence[str],
+    *,
+    resamples: int = 2000,
     seed: int = 0,
 ) -> tuple[float, float, float]:
     """The mean of `ours - baseline` over the queries, and its 95% percentile interval from
@@ -126,8 +137,14 @@ def compare(results: Sequence[Scores], task: Task, split: str, resamples: int = 
     groups = task.groups or [str(i) for i in range(len(task.queries))]
     delta, low, high = paired_interval(ours.ap, base.ap, groups, resamples=resamples)
     return Comparison(
-        task.name, ours.method, base.method, round(delta, 4), round(low, 4), round(high, 4),
-        len(set(groups)), resamples,
+        task.name,
+        ours.method,
+        base.method,
+        round(delta, 4),
+        round(low, 4),
+        round(high, 4),
+        len(set(groups)),
+        resamples,
     )
 
 

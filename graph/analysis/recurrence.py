@@ -102,9 +102,7 @@ def groups_of(corpus: ClaimCorpus, threshold: float) -> list[list[int]]:
 
 def build_group(corpus: ClaimCorpus, members: list[int]) -> RecurringGroup:
     claims = sorted((corpus.claims[i] for i in members), key=_chronological)
-    appearances = [
-        Appearance(c.id, c.title, c.date, c.countries, c.languages, c.outlets) for c in claims
-    ]
+    appearances = [Appearance(c.id, c.title, c.date, c.countries, c.languages, c.outlets) for c in claims]
     return RecurringGroup(
         id=group_id(claims[0].id),
         title=claims[0].title,

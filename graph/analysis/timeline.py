@@ -147,9 +147,7 @@ def _narrative_claims(store: GraphStore, narrative_id: str) -> set[str]:
         if edge.target == narrative_id:
             narratives.add(edge.source)
     return {
-        e.source
-        for e in store.adjacent(sorted(narratives), [EdgeType.PART_OF])
-        if e.target in narratives
+        e.source for e in store.adjacent(sorted(narratives), [EdgeType.PART_OF]) if e.target in narratives
     }
 
 

@@ -59,7 +59,8 @@ def concerns(a: Node, b: Node, i: int = 0) -> Edge:
 def test_schema_has_unique_ids_and_the_fulltext_index(neo: Neo4jStore, neo4j_driver: Driver) -> None:
     neo.ping()
     constraints = {
-        r["name"]: r for r in neo4j_driver.execute_query(
+        r["name"]: r
+        for r in neo4j_driver.execute_query(
             "SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties"
         ).records
     }
@@ -170,7 +171,10 @@ def test_iteration_streams_past_one_fetch(neo: Neo4jStore) -> None:
     edge_ids = [e.id for e in neo.iter_edges()]
     assert len(edge_ids) == 1200 and edge_ids == sorted(edge_ids)
     assert neo.degrees([land.id, claims[0].id, "country:XX", "nonsense"]) == {
-        land.id: 1200, claims[0].id: 1, "country:XX": 0, "nonsense": 0
+        land.id: 1200,
+        claims[0].id: 1,
+        "country:XX": 0,
+        "nonsense": 0,
     }
 
 
@@ -223,14 +227,48 @@ TEXTS = [
     "Don't trust the U.S. biolabs: 3.5 million doses",
     "Straße nach Kyiv — «НАТО» стоит у границ",
     "日本語のテキスト and NOT a lucene OR query",
-    "title:(zebra) AND field* ~fuzzy^2 \\ \"quoted\" [range TO x] {a} !bang +plus -minus && ||",
+    'title:(zebra) AND field* ~fuzzy^2 \\ "quoted" [range TO x] {a} !bang +plus -minus && ||',
     "snake_case_word and CamelCase and émigré café",
 ]
 QUERIES = [
-    "don", "t", "don't", "u s", "us", "3 5", "3.5", "straße", "STRASSE", "нато", "НАТО границ",
-    "日本語のテキスト", "日本", "not", "and or", "lucene OR", "title", "zebra", "field*", "fuzzy~", "x]",
-    "\"quoted\"", "bang", "+plus", "-minus", "&&", "||", "snake_case_word", "snake", "camelcase",
-    "émigré", "emigre", "café", "", "   ", "!!!", "*", "?",
+    "don",
+    "t",
+    "don't",
+    "u s",
+    "us",
+    "3 5",
+    "3.5",
+    "straße",
+    "STRASSE",
+    "нато",
+    "НАТО границ",
+    "日本語のテキスト",
+    "日本",
+    "not",
+    "and or",
+    "lucene OR",
+    "title",
+    "zebra",
+    "field*",
+    "fuzzy~",
+    "x]",
+    '"quoted"',
+    "bang",
+    "+plus",
+    "-minus",
+    "&&",
+    "||",
+    "snake_case_word",
+    "snake",
+    "camelcase",
+    "émigré",
+    "emigre",
+    "café",
+    "",
+    "   ",
+    "!!!",
+    "*",
+    "?",
 ]
 
 
@@ -316,8 +354,16 @@ def _random_graph(rng: random.Random) -> tuple[list[Node], list[Edge]]:
             edges.append(Edge(E.CONCERNS, a.id, rng.choice(lands).id, {}, [src]))
         else:
             score = round(rng.random(), 2)
-            edges.append(Edge(E.SIMILAR_TO, a.id, b.id, {"score": score, "method": "lexical"}, [src],
-                              defaults={"verdict": "unreviewed"}))
+            edges.append(
+                Edge(
+                    E.SIMILAR_TO,
+                    a.id,
+                    b.id,
+                    {"score": score, "method": "lexical"},
+                    [src],
+                    defaults={"verdict": "unreviewed"},
+                )
+            )
     return lands + claims, edges
 
 

@@ -104,13 +104,15 @@ def test_match_outlet_by_host() -> None:
 def test_bad_rows_are_rejected_with_their_line(tmp_path: Path) -> None:
     path = tmp_path / "posts.csv"
     path.write_bytes(
-        (HEADER
-         + "2020-01-02,https://x.example/1,A fine case,Ukraine,Crimea,English,Outlet One\n"
-         + "2020-13-45,https://x.example/2,Bad date,Ukraine,,,\n"
-         + ",https://x.example/3,No date,Ukraine,,,\n"
-         + "2020-01-02,https://x.example/4,,Ukraine,,,\n"
-         + "2020-01-02,https://x.example/5,Too few\n"
-         + '2020-01-02,https://x.example/6,"A quoted\ntitle on two lines",Ukraine,,,\n').encode()
+        (
+            HEADER
+            + "2020-01-02,https://x.example/1,A fine case,Ukraine,Crimea,English,Outlet One\n"
+            + "2020-13-45,https://x.example/2,Bad date,Ukraine,,,\n"
+            + ",https://x.example/3,No date,Ukraine,,,\n"
+            + "2020-01-02,https://x.example/4,,Ukraine,,,\n"
+            + "2020-01-02,https://x.example/5,Too few\n"
+            + '2020-01-02,https://x.example/6,"A quoted\ntitle on two lines",Ukraine,,,\n'
+        ).encode()
         + b"2020-01-03,https://x.example/7,Bad \xff bytes,Ukraine,,,\n"
         + b"2020-01-04,https://x.example/8,Last case,Atlantis,,,\n"
     )
@@ -136,10 +138,11 @@ def test_empty_or_foreign_files_are_load_errors(tmp_path: Path, content: str) ->
 
 def test_small_file_into_each_store(store: GraphStore, tmp_path: Path) -> None:
     path = tmp_path / "posts.csv"
-    path.write_text(HEADER
-                    + "2020-01-02,https://x.example/1,Case one,Ukraine+Donbas,NATO+Colour revolutions,"
-                      "Spanish+Castilian,Outlet One+Outlet Two\n"
-                    + "2020-01-03,https://x.example/2,Case two,UK,Colour revolutions,English,Outlet One\n")
+    path.write_text(
+        HEADER + "2020-01-02,https://x.example/1,Case one,Ukraine+Donbas,NATO+Colour revolutions,"
+        "Spanish+Castilian,Outlet One+Outlet Two\n"
+        + "2020-01-03,https://x.example/2,Case two,UK,Colour revolutions,English,Outlet One\n"
+    )
     report = load(store, path)
     assert report.rejected == 0
     counts = store.counts()

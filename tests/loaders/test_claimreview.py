@@ -36,11 +36,23 @@ def test_claimskg_samples_load_with_ratings(shared_data: Path) -> None:
 
 @pytest.mark.parametrize(
     ("rating", "value"),
-    [("False", "false"), ("Pants on Fire", "false"), ("Mostly False", "misleading"),
-     ("Misleading", "misleading"), ("Half True", "mixed"), ("Mixture", "mixed"), ("Correct", "true"),
-     ("Incorrect", "false"), ("Falso", "false"), ("Engañoso", "misleading"), ("Faux", "false"),
-     ("مضلل", "misleading"), ("Unproven", "unrated"), ("False, the photo is from 2015", "false"),
-     ("", "unrated")],
+    [
+        ("False", "false"),
+        ("Pants on Fire", "false"),
+        ("Mostly False", "misleading"),
+        ("Misleading", "misleading"),
+        ("Half True", "mixed"),
+        ("Mixture", "mixed"),
+        ("Correct", "true"),
+        ("Incorrect", "false"),
+        ("Falso", "false"),
+        ("Engañoso", "misleading"),
+        ("Faux", "false"),
+        ("مضلل", "misleading"),
+        ("Unproven", "unrated"),
+        ("False, the photo is from 2015", "false"),
+        ("", "unrated"),
+    ],
 )
 def test_ratings_normalise(rating: str, value: str) -> None:
     assert normalise_rating(rating) == value
@@ -87,7 +99,10 @@ def test_list_and_graph(store: GraphStore) -> None:
     assert report.rejected == 0
     debunks = {n.get("rating"): n for n in store.iter_nodes(NodeLabel.DEBUNK)}
     assert {k: v.get("rating_value") for k, v in debunks.items()} == {
-        "Miscaptioned": "misleading", "Half True": "mixed", "Falso": "false"}
+        "Miscaptioned": "misleading",
+        "Half True": "mixed",
+        "Falso": "false",
+    }
     spanish = store.find_nodes(NodeLabel.CLAIM, query="precio pan").items[0]
     assert spanish.get("languages") == ["Spanish"] and spanish.get("date") == "2022-05-03"
     speaker = [store.get_node(e.target) for e in store.edges_of(spanish.id, [EdgeType.ATTRIBUTED_TO])]
@@ -102,8 +117,10 @@ def test_bad_lines_of_json_lines_are_rejected() -> None:
     records, rejections = read_all(ClaimReviewLoader(), FIXTURES / "broken.jsonl")
     assert len(records) == 1
     assert [(r.line, r.reason.split(":")[0]) for r in rejections] == [
-        (2, "broken JSON"), (3, "missing required field 'claimReviewed' (and no headline)"),
-        (4, "unparseable date 'yesterday'")]
+        (2, "broken JSON"),
+        (3, "missing required field 'claimReviewed' (and no headline)"),
+        (4, "unparseable date 'yesterday'"),
+    ]
 
 
 def test_json_without_reviews_and_empty_files_are_load_errors(tmp_path: Path) -> None:

@@ -79,8 +79,10 @@ def test_node_fits_the_ontology() -> None:
 
 
 def test_find_countries_in_text_by_word_and_case() -> None:
-    text = ("Let us be clear: the US and the UK told Ukrainians that Kazakh and Russian officials met "
-            "in the Netherlands; the USSR is gone. Thus business, status and focus mention nothing.")
+    text = (
+        "Let us be clear: the US and the UK told Ukrainians that Kazakh and Russian officials met "
+        "in the Netherlands; the USSR is gone. Thus business, status and focus mention nothing."
+    )
     codes = [r.code for r in find_countries(text)]
     assert codes == ["US", "GB", "UA", "KZ", "RU", "NL", "SUHH"]
 

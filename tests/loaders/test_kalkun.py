@@ -43,11 +43,14 @@ def test_every_row_gives_a_claim_with_a_debunk(shared_data: Path) -> None:
     for record in records:
         claim, debunk = record.nodes[0], record.nodes[1]
         assert (claim.label, debunk.label) == (NodeLabel.CLAIM, NodeLabel.DEBUNK)
-        assert any(e.type is EdgeType.DEBUNKS and e.source == debunk.id and e.target == claim.id
-                   for e in record.edges)
+        assert any(
+            e.type is EdgeType.DEBUNKS and e.source == debunk.id and e.target == claim.id
+            for e in record.edges
+        )
     # Rows repeating a case (same title and day) are one claim.
-    keys = {(normalise(r["title"]).rstrip("."), datetime.strptime(r["date"], "%d.%m.%Y").date())
-            for r in rows}
+    keys = {
+        (normalise(r["title"]).rstrip("."), datetime.strptime(r["date"], "%d.%m.%Y").date()) for r in rows
+    }
     assert len({r.nodes[0].id for r in records}) == len(keys)
 
 
@@ -73,20 +76,21 @@ def test_kalkun_after_cknabs_merges_shared_cases(shared_data: Path, memory_store
 def test_rows_become_the_right_nodes(store: GraphStore, tmp_path: Path) -> None:
     path = tmp_path / "full_dataset.csv"
     path.write_text(
-        HEADER
-        + '"1";"03.10.2017";"Example TV";"Russian";"Ukraine, US";"An NGO";"Military, NATO";'
-          '"https://tv.example/1";"Soldiers staged the fire.";'
-          '"The soldiers set the depot on fire themselves.";'
-          '"No evidence supports this. The recurring pro-Kremlin disinformation narrative about NATO."\n'
+        HEADER + '"1";"03.10.2017";"Example TV";"Russian";"Ukraine, US";"An NGO";"Military, NATO";'
+        '"https://tv.example/1";"Soldiers staged the fire.";'
+        '"The soldiers set the depot on fire themselves.";'
+        '"No evidence supports this. The recurring pro-Kremlin disinformation narrative about NATO."\n'
         + '"1";"03.10.2017";"Other TV";"Czech";"Daesh";"";"";"";"Soldiers staged the fire";'
-          '"The soldiers set the depot on fire.";"A second outlet repeated it."\n'
+        '"The soldiers set the depot on fire.";"A second outlet repeated it."\n'
         + '"1";"31.02.2017";"Example TV";"Russian";"Ukraine";"";"";"";"Bad date";"x";"y"\n'
         + '"1";"01.03.2017";"Example TV";"Russian";"Ukraine";"";"";"";"No disproof";"x";""\n',
         encoding="utf-8",
     )
     records, rejections = read_all(KalkunLoader(), path)
     assert [(r.line, r.reason.split(":")[0]) for r in rejections] == [
-        (4, "field 'date'"), (5, "missing required field 'disproof'")]
+        (4, "field 'date'"),
+        (5, "missing required field 'disproof'"),
+    ]
     assert records[0].nodes[0].id == records[1].nodes[0].id  # the closing full stop does not count
     load(store, path)
     claim = store.get_node(records[0].nodes[0].id)

@@ -20,7 +20,10 @@ def test_csv_mapping(store: GraphStore) -> None:
     loader = MappingLoader(FIXTURES / "cases.yaml")
     records, rejections = read_all(loader, FIXTURES / "cases.csv")
     assert [(r.line, r.reason.split(":")[0]) for r in rejections] == [
-        (4, "field 'date'"), (5, "missing required field 'title' (or 'claim')"), (6, "wrong column count")]
+        (4, "field 'date'"),
+        (5, "missing required field 'title' (or 'claim')"),
+        (6, "wrong column count"),
+    ]
     assert [r.locator for r in records] == ["line 2", "line 3"]
     report = load(store, FIXTURES / "cases.csv", mapping=FIXTURES / "cases.yaml")
     assert report.rejected == 3
@@ -29,8 +32,11 @@ def test_csv_mapping(store: GraphStore) -> None:
     assert {s.dataset for s in claim.sources} == {"example-cases"}
 
     def targets(edge_type: EdgeType) -> list[str]:
-        return sorted(store.get_node(e.target).get("name") for e in store.edges_of(claim.id, [edge_type])
-                      if e.source == claim.id)
+        return sorted(
+            store.get_node(e.target).get("name")
+            for e in store.edges_of(claim.id, [edge_type])
+            if e.source == claim.id
+        )
 
     assert targets(EdgeType.CONCERNS) == ["Germany", "Russia"]
     assert targets(EdgeType.PUBLISHED_BY) == ["Example Radio", "Example TV"]
@@ -50,7 +56,9 @@ def test_json_mapping_in_toml(store: GraphStore) -> None:
     records, rejections = read_all(MappingLoader(FIXTURES / "items.toml"), FIXTURES / "items.json")
     assert [r.locator for r in records] == ["/data/items/0", "/data/items/1"]
     assert [r.reason for r in rejections] == [
-        "/data/items/2: a record must be a JSON object", "missing required field 'title' (or 'claim')"]
+        "/data/items/2: a record must be a JSON object",
+        "missing required field 'title' (or 'claim')",
+    ]
     first = records[0]
     claim = first.nodes[0]
     assert claim.properties["date"] == "2022-01-09"
@@ -58,8 +66,9 @@ def test_json_mapping_in_toml(store: GraphStore) -> None:
     assert "Atlantis" in records[1].notes[0]
     load(store, FIXTURES / "items.json", mapping=FIXTURES / "items.toml")
     stored = store.get_node(claim.id)
-    speakers = sorted(store.get_node(e.target).get("name")
-                      for e in store.edges_of(stored.id, [EdgeType.ATTRIBUTED_TO]))
+    speakers = sorted(
+        store.get_node(e.target).get("name") for e in store.edges_of(stored.id, [EdgeType.ATTRIBUTED_TO])
+    )
     assert speakers == ["A. Speaker", "B. Speaker"]
     assert [e.target for e in store.edges_of(stored.id, [EdgeType.CONCERNS])] == ["country:KZ"]
     debunk = store.get_node(next(e.source for e in store.edges_of(stored.id, [EdgeType.DEBUNKS])))
@@ -73,13 +82,16 @@ def test_jsonl_mapping(tmp_path: Path) -> None:
     records, rejections = read_all(MappingLoader(mapping), FIXTURES / "items.jsonl")
     assert [r.locator for r in records] == ["line 1"]
     assert [(r.line, r.reason.split(":")[0]) for r in rejections] == [
-        (2, "broken JSON"), (4, "missing required field 'title' (or 'claim')")]
+        (2, "broken JSON"),
+        (4, "missing required field 'title' (or 'claim')"),
+    ]
 
 
 def test_latin1_and_bad_bytes(tmp_path: Path) -> None:
     mapping = tmp_path / "m.yaml"
-    mapping.write_text("dataset: enc\ninput: {encoding: latin-1, delimiter: '|'}\n"
-                       "fields: {title: t, date: d}\n")
+    mapping.write_text(
+        "dataset: enc\ninput: {encoding: latin-1, delimiter: '|'}\nfields: {title: t, date: d}\n"
+    )
     data = tmp_path / "d.csv"
     data.write_bytes("t|d\nCaf\u00e9 claim|2020-01-01\n".encode("latin-1"))
     records, rejections = read_all(MappingLoader(mapping), data)
@@ -92,11 +104,13 @@ def test_latin1_and_bad_bytes(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("dataset: x\nfields: {titel: a}\n", "fields.titel"),
-     ("fields: {title: a}\n", "dataset"),
-     ("dataset: x\nfields: {title: a}\nrequired: [colour]\n", "required"),
-     ("- just a list\n", "table of keys"),
-     ("dataset: [unclosed\n", "not valid")],
+    [
+        ("dataset: x\nfields: {titel: a}\n", "fields.titel"),
+        ("fields: {title: a}\n", "dataset"),
+        ("dataset: x\nfields: {title: a}\nrequired: [colour]\n", "required"),
+        ("- just a list\n", "table of keys"),
+        ("dataset: [unclosed\n", "not valid"),
+    ],
 )
 def test_bad_mappings_are_load_errors_naming_the_file(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "bad.yaml"

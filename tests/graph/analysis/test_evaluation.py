@@ -31,8 +31,13 @@ def test_average_precision_follows_its_definition() -> None:
 
 
 def _toy() -> Task:
-    corpus = ["NATO troops gather on the border", "Vaccines contain microchips", "Bread prices rise",
-              "Microchips hidden in vaccines track people", "Troops of NATO mass at the border"]
+    corpus = [
+        "NATO troops gather on the border",
+        "Vaccines contain microchips",
+        "Bread prices rise",
+        "Microchips hidden in vaccines track people",
+        "Troops of NATO mass at the border",
+    ]
     queries = ["they put microchips into the vaccines", "NATO moves troops to the border"]
     return Task("toy", "toy", queries, corpus, [{1, 3}, {0, 4}], ["test", "test"], [None, None])
 
@@ -96,9 +101,13 @@ def test_blend_weights_are_checked() -> None:
 
 @pytest.mark.skipif(not SemanticEmbedder.available(), reason="the optional semantic extra is not installed")
 def test_semantic_embedder_puts_paraphrases_closer() -> None:
-    vectors = SemanticEmbedder().embed(["NATO is preparing to attack Russia",
-                                        "The Western alliance plans a war on Russia",
-                                        "Apple pie needs cinnamon"])
+    vectors = SemanticEmbedder().embed(
+        [
+            "NATO is preparing to attack Russia",
+            "The Western alliance plans a war on Russia",
+            "Apple pie needs cinnamon",
+        ]
+    )
     sims = vectors @ vectors.T
     assert sims[0, 1] > sims[0, 2]
 

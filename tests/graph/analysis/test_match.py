@@ -18,8 +18,11 @@ def test_a_quote_finds_its_claim_with_debunk_and_narrative(store: GraphStore) ->
     results = matcher.match("They say hidden American laboratories in Georgia breed infected mosquitoes", k=3)
     assert results[0].claim_id in ids["lab"] + ids["repeat"]
     assert [r.score for r in results] == sorted((r.score for r in results), reverse=True)
-    first_lab = next(r for r in matcher.match("Secret laboratories in Georgia breed mosquitoes", k=10)
-                     if r.claim_id == ids["lab"][0])
+    first_lab = next(
+        r
+        for r in matcher.match("Secret laboratories in Georgia breed mosquitoes", k=10)
+        if r.claim_id == ids["lab"][0]
+    )
     assert first_lab.debunks and first_lab.debunks[0].url == "https://example.org/debunk"
     assert [n.id for n in first_lab.narratives] == ids["editorial_lab"]
     assert first_lab.narratives[0].name == "Secret biolabs"

@@ -78,9 +78,17 @@ def test_link_claims_respects_editors_and_analysts(store: GraphStore) -> None:
     settings = _settings(similarity_threshold=0.2)
     lab = ids["lab"]
     # An editorial link between two lab claims, written by a fact-checker.
-    store.upsert(edges=[Edge(EdgeType.SIMILAR_TO, lab[0], lab[1],
-                             {"score": 1.0, "method": SimilarityMethod.EDITORIAL.value,
-                              "evidence": "listed together"}, [Source("tests", "editorial")])])
+    store.upsert(
+        edges=[
+            Edge(
+                EdgeType.SIMILAR_TO,
+                lab[0],
+                lab[1],
+                {"score": 1.0, "method": SimilarityMethod.EDITORIAL.value, "evidence": "listed together"},
+                [Source("tests", "editorial")],
+            )
+        ]
+    )
     link_claims(store, settings)
     editorial = store.edges_of(lab[0], [EdgeType.SIMILAR_TO])
     kept = [e for e in editorial if {e.source, e.target} == {lab[0], lab[1]}]
@@ -88,15 +96,20 @@ def test_link_claims_respects_editors_and_analysts(store: GraphStore) -> None:
     assert kept[0].properties["evidence"] == "listed together"
 
     computed = sorted(
-        (e for e in store.iter_edges(EdgeType.SIMILAR_TO)
-         if e.properties["method"] == SimilarityMethod.LEXICAL.value),
+        (
+            e
+            for e in store.iter_edges(EdgeType.SIMILAR_TO)
+            if e.properties["method"] == SimilarityMethod.LEXICAL.value
+        ),
         key=lambda e: -e.properties["score"],
     )
     confirmed, rejected = computed[-1], computed[-2]  # the weakest links
-    store.set_edge_properties(EdgeType.SIMILAR_TO, confirmed.source, confirmed.target,
-                              {"verdict": Verdict.CONFIRMED.value})
-    store.set_edge_properties(EdgeType.SIMILAR_TO, rejected.source, rejected.target,
-                              {"verdict": Verdict.REJECTED.value})
+    store.set_edge_properties(
+        EdgeType.SIMILAR_TO, confirmed.source, confirmed.target, {"verdict": Verdict.CONFIRMED.value}
+    )
+    store.set_edge_properties(
+        EdgeType.SIMILAR_TO, rejected.source, rejected.target, {"verdict": Verdict.REJECTED.value}
+    )
     # A threshold no pair reaches: every unreviewed computed link is stale now.
     report = link_claims(store, _settings(similarity_threshold=0.999))
     left = {frozenset((e.source, e.target)): e for e in store.iter_edges(EdgeType.SIMILAR_TO)}
