@@ -7,7 +7,6 @@ closes it at shutdown.
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
 from collections.abc import AsyncIterator
@@ -33,6 +32,7 @@ from api.routes import (
     views,
 )
 from graph.factory import open_store
+from graph.gcpause import settle
 from graph.settings import Settings
 from graph.store import GraphStore
 
@@ -71,11 +71,11 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         app.state.store = store if store is not None else open_store(settings)
         if owned:
             # The graph just read, and the indexes built on it now rather than in a first request,
-            # are there for the server's life: out of the cyclic collector's sight, a full
+            # are there for the server's life: settled out of the cyclic collector's sight, a full
             # collection no longer walks their millions of objects (a 60-400 ms pause in some
-            # unlucky request). Reference counting still frees whatever is let go.
+            # unlucky request). A warm store settles again whenever it re-reads its data.
             app.state.store.warm()
-            gc.freeze()
+            settle()
             # A served app builds its matcher now, in the background, rather than on the first
             # `/match` (seconds on a full graph); a request meanwhile waits for it, as it would have.
             threading.Thread(target=_warm_matcher, args=(app,), name="warm-matcher", daemon=True).start()
@@ -118,7 +118,7 @@ def _warm_matcher(app: FastAPI) -> None:
     except Exception as exc:  # noqa: BLE001 - the first `/match` builds it again and reports the error
         logging.getLogger(__name__).warning("could not build the matcher at start-up: %s", exc)
         return
-    gc.freeze()  # the matcher's index, like the graph, lives as long as the server
+    settle()  # the matcher's index, like the graph, lives as long as the server
 
 
 def _document_configuration(app: FastAPI, settings: Settings) -> None:

@@ -22,7 +22,7 @@ import orjson
 
 from graph import datafile
 from graph.exc import MissingEndpointError, NotFoundError, StoreUnavailableError
-from graph.gcpause import gc_paused
+from graph.gcpause import gc_paused, settle
 from graph.model import (
     Edge,
     Node,
@@ -67,6 +67,7 @@ class MemoryStore(GraphStore):
         self._bulk_depth = 0
         self._dirty = False
         self._file_locked = False
+        self._warm = False
         self._stamp: datafile.Stamp | None = None
         self._reset()
         if self._dir is not None:
@@ -100,6 +101,10 @@ class MemoryStore(GraphStore):
         if stamp is not None:
             with gc_paused():
                 self._read_file()
+                if self._warm:
+                    self._words.postings(self._g._node)
+            if self._warm:
+                settle()
         self._stamp = stamp
 
     def _read_file(self) -> None:
@@ -297,7 +302,11 @@ class MemoryStore(GraphStore):
         return result
 
     def warm(self) -> None:
+        """Also, from now on, a re-read of the data file (another process wrote it) indexes the
+        words at once and settles the new graph out of the cyclic collector's sight, as a server
+        does with the graph it starts with: this store is a long-lived one."""
         with self._reading():
+            self._warm = True
             self._words.postings(self._g._node)
 
     def get_nodes(self, ids: Sequence[str]) -> list[Node]:

@@ -216,7 +216,8 @@ class GraphStore(ABC):
 
     def warm(self) -> None:  # noqa: B027 - optional hook
         """Builds now what the store would otherwise build on first use (the embedded store's word
-        index), so that a server pays for it at start-up rather than in a request."""
+        index), so that a server pays for it at start-up rather than in a request; a warm store
+        stays so, building it again whenever it re-reads its data."""
 
     # -- written once, on the primitives --------------------------------------------------------
 

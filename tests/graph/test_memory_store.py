@@ -64,6 +64,15 @@ def test_warm_indexes_the_words_of_a_graph_read_from_disk(tmp_path: Path) -> Non
     )
 
 
+def test_a_warm_store_indexes_again_what_it_re_reads(tmp_path: Path) -> None:
+    served, writer = MemoryStore(tmp_path), MemoryStore(tmp_path)
+    served.warm()
+    writer.upsert([claim(3)])  # another process's load: the served store re-reads the file
+    assert served.counts().nodes["Claim"] == 1
+    assert not served._words.pending
+    assert [n.id for n in served.find_nodes(NodeLabel.CLAIM, query="claim").items] == [claim(3).id]
+
+
 def test_writes_leave_no_temporary_files(tmp_path: Path) -> None:
     store = MemoryStore(tmp_path)
     store.upsert([claim(1)])
