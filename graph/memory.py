@@ -29,6 +29,7 @@ from graph.model import (
     Source,
     clean_properties,
     coalesce,
+    decode_sources,
     merge_sources,
     validate_edge,
     validate_node,
@@ -201,11 +202,11 @@ class MemoryStore(GraphStore):
 
     def _node(self, node_id: str) -> Node:
         d = self._g._node[node_id]
-        return Node(node_id, d["label"], dict(d["props"]), list(map(Source.decode, d["sources"])))
+        return Node(node_id, d["label"], dict(d["props"]), decode_sources(d["sources"]))
 
     @staticmethod
     def _edge(u: str, v: str, k: str, d: Mapping[str, Any]) -> Edge:
-        return Edge(EDGE_TYPE_BY_NAME[k], u, v, dict(d["props"]), list(map(Source.decode, d["sources"])))
+        return Edge(EDGE_TYPE_BY_NAME[k], u, v, dict(d["props"]), decode_sources(d["sources"]))
 
     # -- primitives ------------------------------------------------------------------------------
 

@@ -71,6 +71,12 @@ def _decode(text: str) -> Source:
     return Source(_unescape(dataset), _unescape(file), _unescape(locator))
 
 
+def decode_sources(texts: Iterable[str]) -> list[Source]:
+    """Provenance as stored (encoded strings) back to sources: what every read of a node or an
+    edge does, so without the classmethod's extra call."""
+    return list(map(_decode, texts))
+
+
 @dataclass(slots=True)
 class Node:
     """A node to write or as read.

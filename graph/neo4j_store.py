@@ -31,6 +31,7 @@ from graph.model import (
     Source,
     clean_properties,
     coalesce,
+    decode_sources,
     merge_sources,
     validate_edge,
     validate_node,
@@ -96,13 +97,10 @@ def _public(props: dict[str, Any]) -> dict[str, Any]:
     return props
 
 
-_decode_source = Source.decode
-
-
 def _take_sources(props: dict[str, Any]) -> list[Source]:
     """Removes the provenance field from `props` and returns it decoded."""
     raw = props.pop(cypher.SOURCES, None)
-    return list(map(_decode_source, raw)) if raw else []
+    return decode_sources(raw) if raw else []
 
 
 def _node(props: dict[str, Any]) -> Node:
