@@ -195,7 +195,7 @@ def network_options(big: bool) -> dict[str, Any]:
         options["physics"] = {
             "enabled": True,
             "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 90, "avoidOverlap": 0.4},
+            "forceAtlas2Based": {"gravitationalConstant": -90, "springLength": 150, "avoidOverlap": 0.8},
             "stabilization": {"enabled": True, "iterations": 150, "updateInterval": 50, "fit": True},
         }
         options["layout"] = {"improvedLayout": False}

@@ -40,6 +40,8 @@
       // Placed: physics off, so the picture holds still for reading and printing.
       network.setOptions({ physics: { enabled: false } });
       network.fit();
+      // fit() frames the nodes, not their captions: a margin keeps the outer captions in view.
+      network.moveTo({ scale: network.getScale() * 0.88 });
       network.once("afterDrawing", markReady);
       network.redraw();
     });
