@@ -24,6 +24,7 @@ from graph import datafile
 from graph.exc import MissingEndpointError, NotFoundError, StoreUnavailableError
 from graph.gcpause import gc_paused, settle
 from graph.model import (
+    BY_ID,
     Edge,
     Node,
     Source,
@@ -303,9 +304,9 @@ class MemoryStore(GraphStore):
         return result
 
     def warm(self) -> None:
-        """Also, from now on, a re-read of the data file (another process wrote it) indexes the
-        words at once and settles the new graph out of the cyclic collector's sight, as a server
-        does with the graph it starts with: this store is a long-lived one."""
+        """Indexes the words now, and keeps this store warm: from now on a re-read of the data file
+        (another process wrote it) indexes them at once too and settles the new graph out of the
+        cyclic collector's sight, as a server does with the graph it starts with."""
         with self._reading():
             self._warm = True
             self._words.postings(self._g._node)
@@ -392,7 +393,7 @@ class MemoryStore(GraphStore):
                         if wanted is None or k in wanted:
                             found[(u, node_id, k)] = d
             edges = [self._edge(u, v, k, d) for (u, v, k), d in found.items()]
-        edges.sort(key=lambda e: e.id)
+        edges.sort(key=BY_ID)
         return edges
 
     def neighbour_ids(self, ids: Sequence[str], edge_types: Sequence[EdgeType] | None = None) -> set[str]:
@@ -426,7 +427,7 @@ class MemoryStore(GraphStore):
                 for k, d in keyed.items()
                 if wanted is None or k in wanted
             ]
-        edges.sort(key=lambda e: e.id)
+        edges.sort(key=BY_ID)
         return edges
 
     def degrees(self, ids: Sequence[str]) -> dict[str, int]:
@@ -446,7 +447,7 @@ class MemoryStore(GraphStore):
                 for u, v, k, d in self._g.edges(keys=True, data=True)
                 if edge_type is None or k == edge_type.value
             ]
-        edges.sort(key=lambda e: e.id)
+        edges.sort(key=BY_ID)
         yield from edges
 
     def counts(self) -> Counts:

@@ -176,6 +176,8 @@ def _missing(required: frozenset[str], props: Properties, defaults: Properties) 
 
 _NODE_LABEL: Final = attrgetter("label")
 _EDGE_TYPE: Final = attrgetter("type")
+# The order both stores return nodes and edges in: by id (an edge's id is derived from its ends).
+BY_ID: Final = attrgetter("id")
 
 # "claim:" for Claim …: a node id's label is the prefix before its first colon.
 _ID_PREFIX = MappingProxyType({label: f"{spec.id_prefix}:" for label, spec in NODE_SPECS.items()})

@@ -26,6 +26,7 @@ from neo4j import exceptions as nx_exc
 from graph import cypher
 from graph.exc import InvalidIdError, MissingEndpointError, NotFoundError, StoreUnavailableError
 from graph.model import (
+    BY_ID,
     Edge,
     Node,
     Source,
@@ -145,7 +146,7 @@ def _row(props: Mapping[str, Any], defaults: Mapping[str, Any], sources: Iterabl
 def _node_rows(node_list: Sequence[Node]) -> dict[NodeLabel, list[dict[str, Any]]]:
     """`UNWIND` rows per label, in id order; ids are unique (the call is coalesced)."""
     rows: dict[NodeLabel, list[dict[str, Any]]] = defaultdict(list)
-    for node in sorted(node_list, key=_NODE_ID):
+    for node in sorted(node_list, key=BY_ID):
         row = _row(node.properties, node.defaults, node.sources)
         if NODE_SPECS[node.label].text_properties:
             _with_words(node.label, row["props"])
@@ -166,7 +167,6 @@ def _edge_rows(edge_list: Sequence[Edge]) -> dict[EdgeType, list[dict[str, Any]]
     return rows
 
 
-_NODE_ID = attrgetter("id")
 _EDGE_ENDS = attrgetter("source", "target")
 
 
@@ -584,12 +584,8 @@ def _ids_by_label(ids: Iterable[str]) -> list[list[str]]:
 def _edges(rows: Iterable[Sequence[Any]]) -> list[Edge]:
     """Edges from rows `[type, source, target, props]`, in edge-id order."""
     edges = [_edge(t, source, target, props) for t, source, target, props in rows]
-    edges.sort(key=_edge_id)
+    edges.sort(key=BY_ID)
     return edges
-
-
-def _edge_id(edge: Edge) -> str:
-    return edge.id
 
 
 def _get_nodes(tx: ManagedTransaction, by_label: list[list[str]], ids: Sequence[str]) -> list[Node]:
