@@ -117,6 +117,9 @@ def build_network(view: GraphView, *, physics_limit: int = PHYSICS_LIMIT) -> Net
     # A big view labels only its best-connected nodes: a thousand labels are unreadable and slow to draw.
     ranked = sorted(view.subgraph.nodes, key=lambda n: (-degree[n.id], n.id))
     labelled = {n.id for n in ranked[:BIG_VIEW_LABELS]} | set(view.focus) if big else None
+    # Where two captions would cover each other, the page keeps the one of the higher rank; a focus
+    # node's caption is kept even over other nodes.
+    rank = {n.id: i for i, n in enumerate(sorted(ranked, key=lambda n: n.id not in view.focus))}
     for node in view.subgraph.nodes:
         style = NODE_STYLES[node.label]
         focus = node.id in view.focus
@@ -137,6 +140,8 @@ def build_network(view: GraphView, *, physics_limit: int = PHYSICS_LIMIT) -> Net
             "y": round(y, 1),
             "tip": tooltip(node, view.countries.get(node.id)),
             "group": node.label.value,
+            "rank": rank[node.id],
+            "focus": focus,
         }
         if focus:
             options["font"] = {"size": 16, "face": "system-ui, sans-serif", "bold": True}

@@ -239,3 +239,64 @@ def test_embedded_view_from_api_draws_in_an_iframe(
     assert drawn_nodes(driver) > 1
     assert console_errors(driver) == []
     driver.save_screenshot(str(screenshots / "view-country-from-api.png"))
+
+
+# In canvas coordinates: the box of every caption drawn (vis-network keeps each node's last drawn
+# caption box on its label module) and the box of every node's shape.
+_BOXES = """
+var body = window.viewNetwork.body, captions = [], shapes = [];
+Object.keys(body.nodes).forEach(function (id) {
+  var node = body.nodes[id], s = node.labelModule && node.labelModule.size, r = node.options.size;
+  if (node.options.label && s && s.width > 0) {
+    captions.push({id: id, left: s.left, top: s.top, width: s.width, height: s.height});
+  }
+  shapes.push({id: id, left: node.x - r, top: node.y - r, width: 2 * r, height: 2 * r});
+});
+return [captions, shapes];
+"""
+
+
+def _apart(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return bool(
+        a["left"] + a["width"] <= b["left"]
+        or b["left"] + b["width"] <= a["left"]
+        or a["top"] + a["height"] <= b["top"]
+        or b["top"] + b["height"] <= a["top"]
+    )
+
+
+def _clashes(captions: list[dict[str, Any]], shapes: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Pairs (caption's node, other caption's or shape's node) that lie on one another."""
+    pairs = [(a, b) for i, a in enumerate(captions) for b in captions[i + 1 :]]
+    pairs += [(a, b) for a in captions for b in shapes if a["id"] != b["id"]]
+    return [(a["id"], b["id"]) for a, b in pairs if not _apart(a, b)]
+
+
+@pytest.mark.parametrize("limit", [60, 400])  # placed by physics in the browser; placed by the server
+def test_no_caption_covers_another_caption_or_node_and_the_centre_keeps_its_own(
+    limit: int, graph_store: Graph, offline_browser: Any, tmp_path: Path, screenshots: Path
+) -> None:
+    store, ids, _ = graph_store
+    centre = ids.countries[0]  # a hub: its claims crowd around it
+    view = neighbourhood_view(store, centre, depth=1 if limit < 100 else 2, limit=limit)
+    page = tmp_path / "crowded.html"
+    page.write_text(network_html(view), encoding="utf-8")
+    _open(offline_browser, page)
+    offline_browser.save_screenshot(str(screenshots / f"view-crowded-{limit}.png"))
+    captions, shapes = offline_browser.execute_script(_BOXES)
+    shown = {b["id"] for b in captions}
+    assert centre in shown
+    # The centre's caption may lie over its crowd; no other caption lies over anything.
+    assert [c for c in _clashes(captions, shapes) if c[0] != centre] == []
+    # A caption left out of the picture is still the heading of the node's tooltip.
+    headings = offline_browser.execute_script(
+        "var n = window.viewNetwork.body.nodes, out = {};"
+        "Object.keys(n).forEach(function (id) {"
+        "  var t = n[id].options.title;"
+        "  out[id] = t && t.querySelector ? t.querySelector('strong').textContent : '';"
+        "});"
+        "return out;"
+    )
+    hidden = [i for i in headings if i not in shown]
+    assert all(headings[i] for i in hidden)
+    assert console_errors(offline_browser) == []

@@ -25,15 +25,85 @@
   }
 
   if (!data.network) { markReady(); return; }
-  var nodes = data.network.nodes.map(function (n) { n.title = tip(n.tip); delete n.tip; return n; });
+  var ranked = [];
+  var byId = {};
+  var focus = {};
+  var nodes = data.network.nodes.map(function (n) {
+    n.title = tip(n.tip);
+    ranked[n.rank] = n.id;
+    byId[n.id] = n;
+    focus[n.id] = n.focus;
+    delete n.tip;
+    delete n.rank;
+    delete n.focus;
+    return n;
+  });
   var edges = data.network.edges.map(function (e) { e.title = tip(e.tip); delete e.tip; return e; });
   var options = data.network.options;
+  var nodeSet = new vis.DataSet(nodes);
   var network = new vis.Network(
     document.getElementById("network"),
-    { nodes: new vis.DataSet(nodes), edges: new vis.DataSet(edges) },
+    { nodes: nodeSet, edges: new vis.DataSet(edges) },
     options
   );
   window.viewNetwork = network;
+
+  function overlap(a, b) {
+    return a.left < b.left + b.width && b.left < a.left + a.width &&
+      a.top < b.top + b.height && b.top < a.top + a.height;
+  }
+
+  // A node's options without its caption. All of them, not the label alone: an update re-applies
+  // the node's group, which would otherwise repaint it in the group's default colour. Not its
+  // place, which would undo the layout.
+  function uncaptioned(node) {
+    var out = {};
+    Object.keys(node).forEach(function (key) {
+      if (key !== "x" && key !== "y") { out[key] = node[key]; }
+    });
+    out.label = "";
+    return out;
+  }
+
+  function disc(node) {
+    var r = node.options.size;
+    return { id: node.id, left: node.x - r, top: node.y - r, width: 2 * r, height: 2 * r };
+  }
+
+  // Captions that would cover one another or another node: going down the ranks (the focus first,
+  // then the best connected), a caption is drawn only if it is clear of the captions already kept
+  // and, unless it is the focus's, of every other node. The others stay the heading of their node's
+  // tooltip. Uses the caption boxes of the last drawing.
+  function declutter() {
+    var drawn = network.body && network.body.nodes;
+    if (!drawn) { return; }
+    var discs = ranked.map(function (id) { return drawn[id]; }).filter(Boolean).map(disc);
+    var kept = [];
+    var hidden = [];
+    ranked.forEach(function (id) {
+      var node = drawn[id];
+      var box = node && node.options.label && node.labelModule && node.labelModule.size;
+      if (!box || !box.width) { return; }
+      var clash = kept.some(function (other) { return overlap(box, other); }) ||
+        (!focus[id] && discs.some(function (other) { return other.id !== id && overlap(box, other); }));
+      if (clash) {
+        hidden.push(uncaptioned(byId[id]));
+      } else {
+        kept.push({ left: box.left, top: box.top, width: box.width, height: box.height });
+      }
+    });
+    if (hidden.length) { nodeSet.update(hidden); }
+    return hidden.length;
+  }
+
+  function finish() {
+    network.once("afterDrawing", function () {
+      if (!declutter()) { markReady(); return; }
+      network.once("afterDrawing", markReady);
+      network.redraw();
+    });
+    network.redraw();
+  }
 
   if (options.physics && options.physics.enabled) {
     network.once("stabilizationIterationsDone", function () {
@@ -42,11 +112,10 @@
       network.fit();
       // fit() frames the nodes, not their captions: a margin keeps the outer captions in view.
       network.moveTo({ scale: network.getScale() * 0.88 });
-      network.once("afterDrawing", markReady);
-      network.redraw();
+      finish();
     });
   } else {
-    network.once("afterDrawing", markReady);
+    finish();
   }
 
   var explorer = data.explorer;
