@@ -12,11 +12,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from visualisations.captions import ANCHORS, Box, caption_box, clear_captions
 from visualisations.network import GraphView, degrees, node_size, positions
 from visualisations.style import EDGE_STYLES, NODE_STYLES, edge_look, legend, node_caption, short
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif"
 LABELS_SHOWN = 80  # beyond this many nodes only the best-connected (and focused) ones are labelled
+CAPTION_SIZE = 11
 
 
 # XML 1.0 allows no C0 control character but tab, newline and carriage return, escaped or not.
@@ -27,24 +29,27 @@ def esc(text: object) -> str:
     return html.escape(_XML_FORBIDDEN.sub("\ufffd", str(text)), quote=True)
 
 
-def _shape(shape: str, x: float, y: float, r: float, fill: str, stroke: str, width: float) -> str:
+def _shape(shape: str, x: float, y: float, r: float, fill: str, stroke: str, width: float, title: str) -> str:
+    """The node's shape, its caption as its `<title>`: shown on hover where the caption is not drawn."""
     common = f'fill="{esc(fill)}" stroke="{esc(stroke)}" stroke-width="{width:.1f}"'
     if shape == "diamond":
         pts = f"{x:.1f},{y - r:.1f} {x + r:.1f},{y:.1f} {x:.1f},{y + r:.1f} {x - r:.1f},{y:.1f}"
-        return f'<polygon points="{pts}" {common}/>'
-    if shape == "triangle":
+        tag, attrs = "polygon", f'points="{pts}"'
+    elif shape == "triangle":
         h = r * 1.1
         pts = f"{x:.1f},{y - h:.1f} {x + h:.1f},{y + h * 0.75:.1f} {x - h:.1f},{y + h * 0.75:.1f}"
-        return f'<polygon points="{pts}" {common}/>'
-    if shape == "square":
-        return f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r:.1f}" height="{2 * r:.1f}" {common}/>'
-    if shape == "hexagon":
+        tag, attrs = "polygon", f'points="{pts}"'
+    elif shape == "square":
+        tag, attrs = "rect", f'x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r:.1f}" height="{2 * r:.1f}"'
+    elif shape == "hexagon":
         pts = " ".join(
             f"{x + r * math.cos(math.pi / 3 * k):.1f},{y + r * math.sin(math.pi / 3 * k):.1f}"
             for k in range(6)
         )
-        return f'<polygon points="{pts}" {common}/>'
-    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" {common}/>'
+        tag, attrs = "polygon", f'points="{pts}"'
+    else:
+        tag, attrs = "circle", f'cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}"'
+    return f"<{tag} {attrs} {common}><title>{esc(title)}</title></{tag}>"
 
 
 def _legend(x: float, y: float) -> tuple[str, float]:
@@ -53,7 +58,16 @@ def _legend(x: float, y: float) -> tuple[str, float]:
     for entry in legend():
         if entry["kind"] == "node":
             out.append(
-                _shape(str(entry["shape"]), x + 10, y - 4, 6, str(entry["colour"]), str(entry["border"]), 1)
+                _shape(
+                    str(entry["shape"]),
+                    x + 10,
+                    y - 4,
+                    6,
+                    str(entry["colour"]),
+                    str(entry["border"]),
+                    1,
+                    str(entry["caption"]),
+                )
             )
         else:
             dash = " ".join(str(d) for d in entry["dashes"])
@@ -119,13 +133,18 @@ def network_svg(view: GraphView, *, width: int = 1400) -> str:
         )
     parts.append('</g><g id="nodes">')
     by_degree = sorted(view.subgraph.nodes, key=lambda n: (-degree[n.id], n.id))
-    labelled = {n.id for n in by_degree[:LABELS_SHOWN]} | set(view.focus)
-    labels = []
+    # Captions by rank (the focus, then the best connected); of those, only the ones clear of every
+    # caption drawn before them and of every other node are drawn.
+    ranked = sorted(by_degree[:LABELS_SHOWN], key=lambda n: n.id not in view.focus)
+    ranked += [n for n in view.subgraph.nodes if n.id in view.focus and n not in ranked]
+    shapes: dict[str, Box] = {}
+    captions: dict[str, tuple[str, float, float, bool]] = {}
     for node in view.subgraph.nodes:
         style = NODE_STYLES[node.label]
         x, y = at(node.id)
         focus = node.id in view.focus
         r = node_size(style.size, degree[node.id]) * node_scale * (1.3 if focus else 1.0)
+        caption = node_caption(node)
         parts.append(
             _shape(
                 style.shape,
@@ -135,13 +154,26 @@ def network_svg(view: GraphView, *, width: int = 1400) -> str:
                 style.colour,
                 "#111111" if focus else style.border,
                 3.0 if focus else 1.0,
+                caption,
             )
         )
-        if node.id in labelled:
-            labels.append(
-                f'<text x="{x:.1f}" y="{y + r + 12:.1f}" text-anchor="middle" font-size="11" '
-                f'font-weight="{600 if focus else 400}">{esc(short(node_caption(node)))}</text>'
-            )
+        # A triangle reaches furthest from its centre: 1.1 r.
+        shapes[node.id] = Box(x - 1.1 * r, y - 1.1 * r, x + 1.1 * r, y + 1.1 * r)
+        captions[node.id] = (short(caption), x, y + r + 12, focus)
+    boxes = [
+        (n.id, caption_box(text, x, baseline, CAPTION_SIZE, bold=focus))
+        for n in ranked
+        for text, x, baseline, focus in [captions[n.id]]
+    ]
+    anchored = {n.id for n in view.subgraph.nodes if n.id in view.focus or n.label in ANCHORS}
+    drawn = clear_captions(boxes, shapes, over_nodes=anchored)
+    labels = [
+        f'<text x="{x:.1f}" y="{baseline:.1f}" text-anchor="middle" font-size="{CAPTION_SIZE}" '
+        f'font-weight="{600 if focus else 400}">{esc(text)}</text>'
+        for node_id, _ in boxes
+        if node_id in drawn
+        for text, x, baseline, focus in [captions[node_id]]
+    ]
     parts.append("</g>")
     # Labels last, with a white halo, so no line or shape covers them.
     parts.append(

@@ -265,11 +265,10 @@ def _apart(a: dict[str, Any], b: dict[str, Any]) -> bool:
     )
 
 
-def _clashes(captions: list[dict[str, Any]], shapes: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    """Pairs (caption's node, other caption's or shape's node) that lie on one another."""
-    pairs = [(a, b) for i, a in enumerate(captions) for b in captions[i + 1 :]]
-    pairs += [(a, b) for a in captions for b in shapes if a["id"] != b["id"]]
-    return [(a["id"], b["id"]) for a, b in pairs if not _apart(a, b)]
+def _clashes(boxes: list[dict[str, Any]], others: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Pairs (a box's node, another box's node) that lie on one another; a node never clashes with
+    itself."""
+    return [(a["id"], b["id"]) for a in boxes for b in others if a["id"] != b["id"] and not _apart(a, b)]
 
 
 @pytest.mark.parametrize("limit", [60, 400])  # placed by physics in the browser; placed by the server
@@ -286,8 +285,16 @@ def test_no_caption_covers_another_caption_or_node_and_the_centre_keeps_its_own(
     captions, shapes = offline_browser.execute_script(_BOXES)
     shown = {b["id"] for b in captions}
     assert centre in shown
-    # The centre's caption may lie over its crowd; no other caption lies over anything.
-    assert [c for c in _clashes(captions, shapes) if c[0] != centre] == []
+    # The captions of the centre and of narratives and countries may lie over other nodes; no caption
+    # lies over another, and no other caption over anything.
+    groups = offline_browser.execute_script(
+        "var n = window.viewNetwork.body.nodes, out = {};"
+        "Object.keys(n).forEach(function (id) { out[id] = n[id].options.group; });"
+        "return out;"
+    )
+    anchored = {i for i, g in groups.items() if g in ("Narrative", "Country")} | {centre}
+    assert _clashes(captions, captions) == []
+    assert [c for c in _clashes(captions, shapes) if c[0] not in anchored] == []
     # A caption left out of the picture is still the heading of the node's tooltip.
     headings = offline_browser.execute_script(
         "var n = window.viewNetwork.body.nodes, out = {};"
@@ -300,3 +307,37 @@ def test_no_caption_covers_another_caption_or_node_and_the_centre_keeps_its_own(
     hidden = [i for i in headings if i not in shown]
     assert all(headings[i] for i in hidden)
     assert console_errors(offline_browser) == []
+
+
+_SVG_BOXES = """
+function box(el) { var b = el.getBBox(); return {left: b.x, top: b.y, width: b.width, height: b.height}; }
+var svg = document.querySelector('svg');
+return [
+  Array.prototype.map.call(svg.querySelectorAll('#labels text'), function (t) {
+    var b = box(t); b.id = t.textContent; b.bold = t.getAttribute('font-weight') === '600'; return b;
+  }),
+  Array.prototype.map.call(svg.querySelectorAll('#nodes > *'), function (s, i) {
+    var b = box(s); b.id = 'shape ' + i; return b;
+  })
+];
+"""
+
+
+def test_printed_captions_lie_clear_of_each_other_as_the_browser_measures_them(
+    graph_store: Graph, offline_browser: Any, tmp_path: Path
+) -> None:
+    from visualisations.captions import text_width
+    from visualisations.svg import CAPTION_SIZE
+
+    store = graph_store[0]
+    page = tmp_path / "map.svg"
+    page.write_bytes(render(store, ViewRequest(ViewKind.NARRATIVE, limit=400), ViewFormat.SVG))
+    offline_browser.get(page.as_uri())
+    captions, shapes = offline_browser.execute_script(_SVG_BOXES)
+    assert len(captions) >= 10
+    assert _clashes(captions, captions) == []
+    # What the server estimated for each caption is at least what Chromium draws: the estimate is
+    # what keeps the printed captions apart.
+    for caption in captions:
+        assert caption["width"] <= text_width(caption["id"], CAPTION_SIZE, bold=caption["bold"])
+    assert len(shapes) > len(captions)

@@ -27,15 +27,15 @@
   if (!data.network) { markReady(); return; }
   var ranked = [];
   var byId = {};
-  var focus = {};
+  var anchor = {};
   var nodes = data.network.nodes.map(function (n) {
     n.title = tip(n.tip);
     ranked[n.rank] = n.id;
     byId[n.id] = n;
-    focus[n.id] = n.focus;
+    anchor[n.id] = n.anchor;
     delete n.tip;
     delete n.rank;
-    delete n.focus;
+    delete n.anchor;
     return n;
   });
   var edges = data.network.edges.map(function (e) { e.title = tip(e.tip); delete e.tip; return e; });
@@ -72,8 +72,8 @@
 
   // Captions that would cover one another or another node: going down the ranks (the focus first,
   // then the best connected), a caption is drawn only if it is clear of the captions already kept
-  // and, unless it is the focus's, of every other node. The others stay the heading of their node's
-  // tooltip. Uses the caption boxes of the last drawing.
+  // and, unless it names the focus or an anchor (a narrative, a country), of every other node. The
+  // others stay the heading of their node's tooltip. Uses the caption boxes of the last drawing.
   function declutter() {
     var drawn = network.body && network.body.nodes;
     if (!drawn) { return; }
@@ -85,7 +85,7 @@
       var box = node && node.options.label && node.labelModule && node.labelModule.size;
       if (!box || !box.width) { return; }
       var clash = kept.some(function (other) { return overlap(box, other); }) ||
-        (!focus[id] && discs.some(function (other) { return other.id !== id && overlap(box, other); }));
+        (!anchor[id] && discs.some(function (other) { return other.id !== id && overlap(box, other); }));
       if (clash) {
         hidden.push(uncaptioned(byId[id]));
       } else {
