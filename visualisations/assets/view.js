@@ -53,36 +53,16 @@
       a.top < b.top + b.height && b.top < a.top + a.height;
   }
 
-  // A node's options with some changed. All of them, not the changes alone: an update re-applies
+  // A node's options without its caption. All of them, not the label alone: an update re-applies
   // the node's group, which would otherwise repaint it in the group's default colour. Not its
   // place, which would undo the layout.
-  function restyled(node, changes) {
+  function uncaptioned(node) {
     var out = {};
     Object.keys(node).forEach(function (key) {
       if (key !== "x" && key !== "y") { out[key] = node[key]; }
     });
-    Object.keys(changes).forEach(function (key) { out[key] = changes[key]; });
+    out.label = "";
     return out;
-  }
-
-  // Framed whole, a large view is drawn so small that no caption can be read (vis-network leaves
-  // out any under 5 px). The anchors' captions (narratives, countries, the focus) are then drawn
-  // larger, about 12 px on screen, so that the overview names what it shows.
-  var BASE_FONT = (options.nodes && options.nodes.font && options.nodes.font.size) || 13;
-  function enlargeAnchors() {
-    var scale = network.getScale();
-    var grown = [];
-    ranked.forEach(function (id) {
-      var node = byId[id];
-      if (!anchor[id] || !node.label) { return; }
-      var font = node.font || {};
-      var base = font.size || BASE_FONT;
-      var size = Math.min(12 / scale, base * 6);
-      if (size > base * 1.05) {
-        grown.push(restyled(node, { font: Object.assign({}, font, { size: Math.round(size) }) }));
-      }
-    });
-    if (grown.length) { nodeSet.update(grown); }
   }
 
   function disc(node) {
@@ -107,7 +87,7 @@
       var clash = kept.some(function (other) { return overlap(box, other); }) ||
         (!anchor[id] && discs.some(function (other) { return other.id !== id && overlap(box, other); }));
       if (clash) {
-        hidden.push(restyled(byId[id], { label: "" }));
+        hidden.push(uncaptioned(byId[id]));
       } else {
         kept.push({ left: box.left, top: box.top, width: box.width, height: box.height });
       }
@@ -117,7 +97,6 @@
   }
 
   function finish() {
-    enlargeAnchors();
     network.once("afterDrawing", function () {
       if (!declutter()) { markReady(); return; }
       network.once("afterDrawing", markReady);
