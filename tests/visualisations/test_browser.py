@@ -185,7 +185,7 @@ def test_explorer_searches_expands_and_records_a_verdict(
         driver.switch_to.alert.text  # noqa: B018
     # Expanding an ordinary, well-connected claim as well, for a screenshot with something to see.
     before = driver.execute_script("return Object.keys(window.explorerNetwork.getPositions()).length")
-    driver.execute_script("window.explorerReady = false;")
+    driver.execute_script("window.explorerReady = false; window.explorerSettled = false;")
     driver.execute_script(
         "window.explorerNetwork.body.emitter.emit('click', {nodes: [arguments[0]], edges: []});",
         ids.claims[0],
@@ -193,8 +193,18 @@ def test_explorer_searches_expands_and_records_a_verdict(
     wait.until(lambda d: d.execute_script("return window.explorerReady === true"))
     after = driver.execute_script("return Object.keys(window.explorerNetwork.getPositions()).length")
     assert after > before
-    time.sleep(1.5)
+    wait.until(lambda d: d.execute_script("return window.explorerSettled === true"))
+    time.sleep(0.5)
     driver.save_screenshot(str(screenshots / "explorer-expanded.png"))
+    # No caption lies over another; only the expanded node's and the anchors' lie over other nodes.
+    captions, shapes = driver.execute_script(_BOXES.replace("viewNetwork", "explorerNetwork"))
+    assert _clashes(captions, captions) == []
+    labels = driver.execute_script(
+        "var n = window.explorerNetwork.body.data.nodes, out = {};"
+        "n.forEach(function (x) { out[x.id] = x.raw.label; }); return out;"
+    )
+    free = {i for i, label in labels.items() if label in ("Narrative", "Country")} | {ids.claims[0]}
+    assert [c for c in _clashes(captions, shapes) if c[0] not in free] == []
     assert console_errors(driver) == []
 
 

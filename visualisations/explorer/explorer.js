@@ -10,6 +10,8 @@
   var edges = null;
   var network = null;
   var current = null;
+  var expanded = null;  // the node last expanded: its caption is kept first
+  var ANCHORS = ["Narrative", "Country"];
   var $ = function (id) { return document.getElementById(id); };
 
   function el(tag, text, cls) {
@@ -134,6 +136,7 @@
     network.on("stabilizationIterationsDone", function () {
       network.setOptions({ physics: { enabled: false } });
       network.fit();
+      recaption();
     });
     network.on("click", function (params) {
       if (params.nodes.length !== 1) { return; }
@@ -142,6 +145,51 @@
       var node = nodes.get(id);
       if (node && node.raw.label === "Claim") { showClaim(id); }
     });
+  }
+
+  function overlap(a, b) {
+    return a.left < b.left + b.width && b.left < a.left + a.width &&
+      a.top < b.top + b.height && b.top < a.top + a.height;
+  }
+
+  // Captions as the views draw them: going down the ranks (the node last expanded, then the nodes in
+  // the order they came), a caption is drawn only if it is clear of the captions already kept and,
+  // unless it names a narrative or a country, of every other node. The others show on hover. The
+  // graph moves as it grows, so every caption comes back first and is measured in a new drawing.
+  function recaption() {
+    window.explorerSettled = false;
+    var back = nodes.get({ filter: function (n) { return n.label === ""; } }).map(function (n) {
+      return { id: n.id, label: shorten(caption(n.raw), 40) };
+    });
+    if (back.length) { nodes.update(back); }
+    network.once("afterDrawing", function () {
+      var drawn = network.body.nodes;
+      var order = nodes.getIds().filter(function (id) { return id !== expanded; });
+      if (expanded && drawn[expanded]) { order.unshift(expanded); }
+      var live = order.filter(function (id) { return drawn[id] && !drawn[id].options.hidden; });
+      var discs = live.map(function (id) {
+        var n = drawn[id], r = n.options.size;
+        return { id: id, left: n.x - r, top: n.y - r, width: 2 * r, height: 2 * r };
+      });
+      var kept = [];
+      var hidden = [];
+      live.forEach(function (id) {
+        var node = drawn[id];
+        var box = node.options.label && node.labelModule && node.labelModule.size;
+        if (!box || !box.width) { return; }
+        var free = id === expanded || ANCHORS.indexOf(nodes.get(id).raw.label) >= 0;
+        var clash = kept.some(function (other) { return overlap(box, other); }) ||
+          (!free && discs.some(function (other) { return other.id !== id && overlap(box, other); }));
+        if (clash) {
+          hidden.push({ id: id, label: "" });
+        } else {
+          kept.push({ left: box.left, top: box.top, width: box.width, height: box.height });
+        }
+      });
+      if (hidden.length) { nodes.update(hidden); }
+      window.explorerSettled = true;
+    });
+    network.redraw();
   }
 
   function merge(sub, around) {
@@ -166,6 +214,7 @@
     var query = "/graph/neighbourhood?depth=1&limit=150&id=" + encodeURIComponent(id);
     f.labels.forEach(function (label) { query += "&labels=" + encodeURIComponent(label); });
     return api(query).then(function (sub) {
+      expanded = id;
       merge(sub, id);
       $("graph-title").textContent = "Around " + caption(sub.nodes[0] || { id: id });
       if (sub.truncated) { status("Showing " + sub.nodes.length + " of " + sub.total + " neighbours"); }
