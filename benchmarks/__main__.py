@@ -89,30 +89,13 @@ class Bench:
 
         r = run(self.shared, self.uri)
         self.raw["load"] = r
-        self.row(
-            "load posts.csv, embedded",
-            r["memory"]["items_per_s"],
-            "items/s",
-            "naive per-row load, Neo4j",
-            r["neo4j_naive"]["items_per_s"],
-            "≥ 200k items/s",
-        )
-        self.row(
-            "load posts.csv, Neo4j",
-            r["neo4j"]["items_per_s"],
-            "items/s",
-            "naive per-row load, Neo4j",
-            r["neo4j_naive"]["items_per_s"],
-            "≥ 50k items/s, ≥ 20×",
-        )
-        self.row(
-            "load posts.csv, Neo4j, first after start",
-            r["neo4j_first"]["items_per_s"],
-            "items/s",
-            "naive per-row load, Neo4j",
-            r["neo4j_naive"]["items_per_s"],
-            "",
-        )
+        naive = r["neo4j_naive"]["items_per_s"]
+        for name, run_key, goal in (
+            ("load posts.csv, embedded", "memory", "≥ 200k items/s"),
+            ("load posts.csv, Neo4j", "neo4j", "≥ 50k items/s, ≥ 20×"),
+            ("load posts.csv, Neo4j, first after start", "neo4j_first", ""),
+        ):
+            self.row(name, r[run_key]["items_per_s"], "items/s", "naive per-row load, Neo4j", naive, goal)
 
     def store(self) -> None:
         r = _script(["benchmarks/store_upsert.py", "--neo4j-uri", self.uri, "--clear", "--json"])
