@@ -8,10 +8,11 @@ characters, generously, in the metrics of the sans-serif faces print exports are
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from graph.model import Node
 from graph.ontology import NodeLabel
 
 # Narratives and countries name the groups a picture is about: their captions are drawn even over
@@ -20,6 +21,17 @@ ANCHORS: Final = frozenset({NodeLabel.NARRATIVE, NodeLabel.COUNTRY})
 _CELL = 64.0  # the grid that finds the shapes near a caption without looking at every node
 _NARROW = frozenset("iIjlt.,:;'!|()[] ")
 _WIDE = frozenset("mwMW@%")
+
+
+def caption_order(nodes: Iterable[Node], degree: Mapping[str, int], focus: Collection[str]) -> list[Node]:
+    """The nodes in the order their captions claim room: the focus, then the best connected (ties
+    by id). Interactive and printed views both keep captions in this order."""
+    return sorted(nodes, key=lambda n: (n.id not in focus, -degree.get(n.id, 0), n.id))
+
+
+def may_cover_nodes(node: Node, focus: Collection[str]) -> bool:
+    """Whether the node's caption may lie over other nodes: the focus's and the anchors' may."""
+    return node.id in focus or node.label in ANCHORS
 
 
 @dataclass(frozen=True, slots=True)

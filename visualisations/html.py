@@ -61,7 +61,7 @@ def vis_css() -> str:
 
 @cache
 def asset(name: str) -> str:
-    """One of our own page assets (`view.js`, `view.css`)."""
+    """One of our own page assets (`view.js`, `captions.js`, `view.css`)."""
     return resources.files("visualisations").joinpath("assets", name).read_text(encoding="utf-8")
 
 
@@ -72,7 +72,7 @@ def script_hash(source: str) -> str:
 def content_security_policy(*, with_vis: bool = True, frame_ancestors: str | None = None) -> str:
     """The page's CSP: only its own inline scripts (by hash) run, and nothing is fetched from anywhere."""
     scripts = [script_hash(vis_js())] if with_vis else []
-    scripts.append(script_hash(asset("view.js")))
+    scripts += [script_hash(asset("captions.js")), script_hash(asset("view.js"))]
     parts = [
         "default-src 'none'",
         "script-src " + " ".join(scripts),
@@ -159,7 +159,7 @@ def page(*, title: str, body: str, data: dict[str, Any], with_vis: bool, extra_c
         f"<title>{html.escape(title)}</title><style>{styles}</style>{head_scripts}</head>"
         f"<body>{body}"
         f'<script type="application/json" id="view-data">{json_for_script(data)}</script>'
-        f"<script>{asset('view.js')}</script></body></html>\n"
+        f"<script>{asset('captions.js')}</script><script>{asset('view.js')}</script></body></html>\n"
     )
 
 

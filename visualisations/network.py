@@ -21,7 +21,7 @@ from pyvis.network import Network
 from graph.model import Edge, Node
 from graph.ontology import EDGE_SPECS, NODE_SPECS
 from graph.store import Subgraph
-from visualisations.captions import ANCHORS
+from visualisations.captions import caption_order, may_cover_nodes
 from visualisations.layout import layout
 from visualisations.style import EDGE_STYLES, NODE_STYLES, edge_look, node_caption, short
 
@@ -118,9 +118,8 @@ def build_network(view: GraphView, *, physics_limit: int = PHYSICS_LIMIT) -> Net
     # A big view labels only its best-connected nodes: a thousand labels are unreadable and slow to draw.
     ranked = sorted(view.subgraph.nodes, key=lambda n: (-degree[n.id], n.id))
     labelled = {n.id for n in ranked[:BIG_VIEW_LABELS]} | set(view.focus) if big else None
-    # Where two captions would cover each other, the page keeps the one of the higher rank; the
-    # captions of the focus and of the anchors (narratives, countries) may lie over other nodes.
-    rank = {n.id: i for i, n in enumerate(sorted(ranked, key=lambda n: n.id not in view.focus))}
+    # Where two captions would cover each other, the page keeps the one of the higher rank.
+    rank = {n.id: i for i, n in enumerate(caption_order(view.subgraph.nodes, degree, view.focus))}
     for node in view.subgraph.nodes:
         style = NODE_STYLES[node.label]
         focus = node.id in view.focus
@@ -142,7 +141,7 @@ def build_network(view: GraphView, *, physics_limit: int = PHYSICS_LIMIT) -> Net
             "tip": tooltip(node, view.countries.get(node.id)),
             "group": node.label.value,
             "rank": rank[node.id],
-            "anchor": focus or node.label in ANCHORS,
+            "anchor": may_cover_nodes(node, view.focus),
         }
         if focus:
             options["font"] = {"size": 16, "face": "system-ui, sans-serif", "bold": True}

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from visualisations.captions import ANCHORS, Box, caption_box, clear_captions
+from visualisations.captions import Box, caption_box, caption_order, clear_captions, may_cover_nodes
 from visualisations.network import GraphView, degrees, node_size, positions
 from visualisations.style import EDGE_STYLES, NODE_STYLES, edge_look, legend, node_caption, short
 
@@ -133,10 +133,10 @@ def network_svg(view: GraphView, *, width: int = 1400) -> str:
         )
     parts.append('</g><g id="nodes">')
     by_degree = sorted(view.subgraph.nodes, key=lambda n: (-degree[n.id], n.id))
-    # Captions by rank (the focus, then the best connected); of those, only the ones clear of every
-    # caption drawn before them and of every other node are drawn.
-    ranked = sorted(by_degree[:LABELS_SHOWN], key=lambda n: n.id not in view.focus)
-    ranked += [n for n in view.subgraph.nodes if n.id in view.focus and n not in ranked]
+    labelled = {n.id for n in by_degree[:LABELS_SHOWN]} | set(view.focus)
+    # Of the labelled nodes, in caption order, only the captions clear of every caption drawn before
+    # them and (unless they may cover nodes) of every other node are drawn.
+    ranked = [n for n in caption_order(view.subgraph.nodes, degree, view.focus) if n.id in labelled]
     shapes: dict[str, Box] = {}
     captions: dict[str, tuple[str, float, float, bool]] = {}
     for node in view.subgraph.nodes:
@@ -165,8 +165,8 @@ def network_svg(view: GraphView, *, width: int = 1400) -> str:
         for n in ranked
         for text, x, baseline, focus in [captions[n.id]]
     ]
-    anchored = {n.id for n in view.subgraph.nodes if n.id in view.focus or n.label in ANCHORS}
-    drawn = clear_captions(boxes, shapes, over_nodes=anchored)
+    free = {n.id for n in ranked if may_cover_nodes(n, view.focus)}
+    drawn = clear_captions(boxes, shapes, over_nodes=free)
     labels = [
         f'<text x="{x:.1f}" y="{baseline:.1f}" text-anchor="middle" font-size="{CAPTION_SIZE}" '
         f'font-weight="{600 if focus else 400}">{esc(text)}</text>'

@@ -18,7 +18,7 @@ from api.deps import ReadAuth, SettingsDep, StoreDep
 from api.errors import ERROR_RESPONSES, NOT_FOUND
 from graph.exc import LimitExceededError, NotFoundError
 from graph.store import MAX_PATH_LENGTH, MAX_PATHS
-from visualisations.html import content_security_policy, vis_css, vis_js
+from visualisations.html import asset, content_security_policy, vis_css, vis_js
 from visualisations.kinds import MEDIA_TYPES, ViewFormat, ViewKind
 from visualisations.style import explorer_style
 from visualisations.views import ViewRequest, render
@@ -136,6 +136,8 @@ def explorer_asset(name: str) -> Response:
         text, media = vis_css(), "text/css; charset=utf-8"
     elif name == "style.json":
         text, media = json.dumps(explorer_style()), "application/json"
+    elif name == "captions.js":  # the views' caption rule, shared
+        text, media = asset(name), "text/javascript; charset=utf-8"
     elif name in _EXPLORER_FILES:
         text, media = _explorer_file(name), _EXPLORER_FILES[name]
     else:

@@ -47,11 +47,6 @@
   );
   window.viewNetwork = network;
 
-  function overlap(a, b) {
-    return a.left < b.left + b.width && b.left < a.left + a.width &&
-      a.top < b.top + b.height && b.top < a.top + a.height;
-  }
-
   // A node's options without its caption. All of them, not the label alone: setting them re-applies
   // the node's group, which would otherwise repaint it in the group's default colour. Not its
   // place, which would undo the layout.
@@ -64,36 +59,12 @@
     return out;
   }
 
-  function disc(node) {
-    var r = node.options.size;
-    return { id: node.id, left: node.x - r, top: node.y - r, width: 2 * r, height: 2 * r };
-  }
-
-  // Captions that would cover one another or another node: going down the ranks (the focus first,
-  // then the best connected), a caption is drawn only if it is clear of the captions already kept
-  // and, unless it names the focus or an anchor (a narrative, a country), of every other node. The
-  // others stay the heading of their node's tooltip. Uses the caption boxes of the last drawing.
+  // Crowded captions left out (`captions.js`); they stay the heading of their node's tooltip. Set
+  // on the drawn nodes, not through the DataSet: an update there costs a pass over the whole network
+  // before the drawing (about a quarter of a second at 5,000 nodes).
   function declutter() {
-    var drawn = network.body && network.body.nodes;
-    if (!drawn) { return; }
-    var discs = ranked.map(function (id) { return drawn[id]; }).filter(Boolean).map(disc);
-    var kept = [];
-    var hidden = [];
-    ranked.forEach(function (id) {
-      var node = drawn[id];
-      var box = node && node.options.label && node.labelModule && node.labelModule.size;
-      if (!box || !box.width) { return; }
-      var clash = kept.some(function (other) { return overlap(box, other); }) ||
-        (!anchor[id] && discs.some(function (other) { return other.id !== id && overlap(box, other); }));
-      if (clash) {
-        hidden.push(uncaptioned(byId[id]));
-      } else {
-        kept.push({ left: box.left, top: box.top, width: box.width, height: box.height });
-      }
-    });
-    // Set on the drawn nodes, not through the DataSet: an update there costs a pass over the
-    // whole network before the drawing (about a quarter of a second at 5,000 nodes).
-    hidden.forEach(function (o) { drawn[o.id].setOptions(o); });
+    var hidden = narrativeCaptions.crowded(network, ranked, function (id) { return anchor[id]; });
+    hidden.forEach(function (id) { network.body.nodes[id].setOptions(uncaptioned(byId[id])); });
     return hidden.length;
   }
 

@@ -147,15 +147,10 @@
     });
   }
 
-  function overlap(a, b) {
-    return a.left < b.left + b.width && b.left < a.left + a.width &&
-      a.top < b.top + b.height && b.top < a.top + a.height;
-  }
-
-  // Captions as the views draw them: going down the ranks (the node last expanded, then the nodes in
-  // the order they came), a caption is drawn only if it is clear of the captions already kept and,
-  // unless it names a narrative or a country, of every other node. The others show on hover. The
-  // graph moves as it grows, so every caption comes back first and is measured in a new drawing.
+  // Captions as the views draw them (`captions.js`): the node last expanded first, then the nodes
+  // in the order they came; narratives and countries may name themselves over other nodes. The
+  // others show on hover. The graph moves as it grows, so every caption comes back first and is
+  // measured in a new drawing.
   function recaption() {
     window.explorerSettled = false;
     var back = nodes.get({ filter: function (n) { return n.label === ""; } }).map(function (n) {
@@ -163,30 +158,12 @@
     });
     if (back.length) { nodes.update(back); }
     network.once("afterDrawing", function () {
-      var drawn = network.body.nodes;
       var order = nodes.getIds().filter(function (id) { return id !== expanded; });
-      if (expanded && drawn[expanded]) { order.unshift(expanded); }
-      var live = order.filter(function (id) { return drawn[id] && !drawn[id].options.hidden; });
-      var discs = live.map(function (id) {
-        var n = drawn[id], r = n.options.size;
-        return { id: id, left: n.x - r, top: n.y - r, width: 2 * r, height: 2 * r };
+      if (expanded && nodes.get(expanded)) { order.unshift(expanded); }
+      var hidden = narrativeCaptions.crowded(network, order, function (id) {
+        return id === expanded || ANCHORS.indexOf(nodes.get(id).raw.label) >= 0;
       });
-      var kept = [];
-      var hidden = [];
-      live.forEach(function (id) {
-        var node = drawn[id];
-        var box = node.options.label && node.labelModule && node.labelModule.size;
-        if (!box || !box.width) { return; }
-        var free = id === expanded || ANCHORS.indexOf(nodes.get(id).raw.label) >= 0;
-        var clash = kept.some(function (other) { return overlap(box, other); }) ||
-          (!free && discs.some(function (other) { return other.id !== id && overlap(box, other); }));
-        if (clash) {
-          hidden.push({ id: id, label: "" });
-        } else {
-          kept.push({ left: box.left, top: box.top, width: box.width, height: box.height });
-        }
-      });
-      if (hidden.length) { nodes.update(hidden); }
+      if (hidden.length) { nodes.update(hidden.map(function (id) { return { id: id, label: "" }; })); }
       window.explorerSettled = true;
     });
     network.redraw();
