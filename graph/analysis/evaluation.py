@@ -129,10 +129,8 @@ def paired_interval(
 def compare(results: Sequence[Scores], task: Task, split: str, resamples: int = 2000) -> Comparison | None:
     """Our best method (by MAP@5) against the best baseline on `task`'s queries of `split` (the
     task as `run` ranked it: `task.subset(split)` unless `split` is "all")."""
-    mine = [r for r in results if r.task == task.name and r.split == split and r.ap]
-    ours = max((r for r in mine if r.method.startswith("ours")), key=lambda r: r.map5, default=None)
-    base = max((r for r in mine if r.method.startswith("baseline")), key=lambda r: r.map5, default=None)
-    if ours is None or base is None:
+    ours, base = _best(results, task.name, split)
+    if ours is None or base is None or not ours.ap or not base.ap:
         return None
     groups = task.groups or [str(i) for i in range(len(task.queries))]
     delta, low, high = paired_interval(ours.ap, base.ap, groups, resamples=resamples)
@@ -267,11 +265,17 @@ def task_part(task: Task, split: str) -> Task:
     return task.subset(split) if split != "all" else task
 
 
+def _best(results: Sequence[Scores], task: str, split: str) -> tuple[Scores | None, Scores | None]:
+    """Our best method and the best baseline on a task and split, by MAP@5."""
+    mine = [r for r in results if r.task == task and r.split == split]
+    ours = max((r for r in mine if r.method.startswith("ours")), key=lambda r: r.map5, default=None)
+    base = max((r for r in mine if r.method.startswith("baseline")), key=lambda r: r.map5, default=None)
+    return ours, base
+
+
 def improvement(results: Sequence[Scores], task: str, split: str) -> float:
     """How much our best MAP@5 beats the best baseline's, as a ratio (1.0 = no better)."""
-    mine = [r for r in results if r.task == task and r.split == split]
-    ours = [r.map5 for r in mine if r.method.startswith("ours")]
-    base = [r.map5 for r in mine if r.method.startswith("baseline")]
-    if not ours or not base or not max(base):
+    ours, base = _best(results, task, split)
+    if ours is None or base is None or not base.map5:
         return math.nan
-    return max(ours) / max(base)
+    return ours.map5 / base.map5
