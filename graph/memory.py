@@ -25,7 +25,9 @@ from graph.exc import MissingEndpointError, NotFoundError, StoreUnavailableError
 from graph.gcpause import gc_paused, settle
 from graph.model import (
     BY_ID,
+    NO_DEFAULTS,
     Edge,
+    FrozenProperties,
     Node,
     Source,
     clean_properties,
@@ -105,6 +107,7 @@ class MemoryStore(GraphStore):
                 self._read_file()
                 if self._warm:
                     self._words.postings(self._g._node)
+                    self._read_all()
             if self._warm:
                 settle()
         self._stamp = stamp
@@ -201,13 +204,36 @@ class MemoryStore(GraphStore):
         self._words.drop(node_id)
         return removed
 
+    # A node's or edge's read form is built once and kept in its data dict under "read": reads share
+    # it (its properties and sources refuse changes), and a write that changes the data drops it.
+    # A depth-2 neighbourhood reads about 500 nodes and 700 edges; building them was half its time.
+
     def _node(self, node_id: str) -> Node:
         d = self._g._node[node_id]
-        return Node(node_id, d["label"], dict(d["props"]), decode_sources(d["sources"]))
+        node: Node | None = d.get("read")
+        if node is None:
+            props = FrozenProperties(d["props"])
+            node = d["read"] = Node(node_id, d["label"], props, decode_sources(d["sources"]), NO_DEFAULTS)
+        return node
 
     @staticmethod
-    def _edge(u: str, v: str, k: str, d: Mapping[str, Any]) -> Edge:
-        return Edge(EDGE_TYPE_BY_NAME[k], u, v, dict(d["props"]), decode_sources(d["sources"]))
+    def _edge(u: str, v: str, k: str, d: dict[str, Any]) -> Edge:
+        edge: Edge | None = d.get("read")
+        if edge is None:
+            props, sources = FrozenProperties(d["props"]), decode_sources(d["sources"])
+            edge = d["read"] = Edge(EDGE_TYPE_BY_NAME[k], u, v, props, sources, NO_DEFAULTS)
+        return edge
+
+    def _read_all(self) -> None:
+        """Builds every read form now (a server does, before it settles its heap)."""
+        node = self._node
+        for node_id in self._g._node:
+            node(node_id)
+        edge = self._edge
+        for u, targets in self._g._succ.items():
+            for v, keyed in targets.items():
+                for k, d in keyed.items():
+                    edge(u, v, k, d)
 
     # -- primitives ------------------------------------------------------------------------------
 
@@ -252,6 +278,7 @@ class MemoryStore(GraphStore):
                     )
                     d["props"] = merged
                     d["sources"] = merge_sources(d["sources"], node.sources)
+                    d.pop("read", None)
                     # The words only change when a searched property does.
                     if node.id not in pending and text_changed(label, old, merged):
                         self._words.update(node.id, text_tokens(label, merged))
@@ -276,6 +303,7 @@ class MemoryStore(GraphStore):
                     elif props:
                         data["props"] = {**data["props"], **props}
                     data["sources"] = merge_sources(data["sources"], edge.sources)
+                    data.pop("read", None)
                     edge_updated[k] += 1
                 else:
                     props = clean_properties(edge.properties) if edge.properties else {}
@@ -304,12 +332,15 @@ class MemoryStore(GraphStore):
         return result
 
     def warm(self) -> None:
-        """Indexes the words now, and keeps this store warm: from now on a re-read of the data file
-        (another process wrote it) indexes them at once too and settles the new graph out of the
-        cyclic collector's sight, as a server does with the graph it starts with."""
+        """Indexes the words and builds every node's and edge's read form now, and keeps this store
+        warm: from now on a re-read of the data file (another process wrote it) does both at once too
+        and settles the new graph out of the cyclic collector's sight, as a server does with the
+        graph it starts with."""
         with self._reading():
             self._warm = True
-            self._words.postings(self._g._node)
+            with gc_paused():
+                self._words.postings(self._g._node)
+                self._read_all()
 
     def get_nodes(self, ids: Sequence[str]) -> list[Node]:
         with self._reading():
@@ -380,7 +411,7 @@ class MemoryStore(GraphStore):
         wanted = {t.value for t in edge_types} if edge_types is not None else None
         with self._reading():
             succ, pred = self._g._succ, self._g._pred
-            found: dict[tuple[str, str, str], Mapping[str, Any]] = {}
+            found: dict[tuple[str, str, str], dict[str, Any]] = {}
             for node_id in ids:
                 if node_id not in succ:
                     continue
@@ -475,6 +506,7 @@ class MemoryStore(GraphStore):
                 )
             )
             data["props"] = {**data["props"], **clean_properties(properties)}
+            data.pop("read", None)
             self._persist()
             return self._edge(probe.source, probe.target, edge_type.value, data)
 
@@ -502,6 +534,7 @@ class MemoryStore(GraphStore):
                     continue
                 if kept:
                     d["sources"] = kept
+                    d.pop("read", None)
                     result.edges_updated += 1
                 else:
                     g.remove_edge(u, v, k)
@@ -513,6 +546,7 @@ class MemoryStore(GraphStore):
                     continue
                 if kept:
                     d["sources"] = kept
+                    d.pop("read", None)
                     result.nodes_updated += 1
                 else:
                     result.edges_removed += self._drop_node(node_id)

@@ -74,7 +74,42 @@ def _decode(text: str) -> Source:
 def decode_sources(texts: Iterable[str]) -> list[Source]:
     """Provenance as stored (encoded strings) back to sources: what every read of a node or an
     edge does, so without the classmethod's extra call."""
-    return list(map(_decode, texts))
+    return FrozenSources(map(_decode, texts))
+
+
+def _read_only(self: object, *args: object, **kwargs: object) -> Any:
+    raise TypeError(
+        f"{type(self).__name__}: read from a store, so it cannot be changed in place; change a copy "
+        "(dict(...) or list(...))"
+    )
+
+
+class FrozenProperties(dict[str, Any]):
+    """The properties of a node or edge as read from a store: a snapshot that later reads may share,
+    so it refuses changes in place. `dict(props)` is a copy to change; JSON, pydantic and `==` see a
+    plain dict."""
+
+    __slots__ = ()
+    __setitem__ = __delitem__ = __ior__ = _read_only
+    update = pop = popitem = clear = setdefault = _read_only
+
+    def __reduce__(self) -> tuple[type[FrozenProperties], tuple[dict[str, Any]]]:
+        return (FrozenProperties, (dict(self),))
+
+
+class FrozenSources(list[Source]):
+    """The provenance of a node or edge as read from a store: shared like its properties, and as
+    unchangeable (`list(sources)` is a copy to change)."""
+
+    __slots__ = ()
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _read_only
+    append = extend = insert = pop = remove = clear = sort = reverse = _read_only
+
+    def __reduce__(self) -> tuple[type[FrozenSources], tuple[list[Source]]]:
+        return (FrozenSources, (list(self),))
+
+
+NO_DEFAULTS: Final = FrozenProperties()  # what a node or edge read from a store carries as defaults
 
 
 @dataclass(slots=True)

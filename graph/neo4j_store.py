@@ -27,7 +27,9 @@ from graph import cypher
 from graph.exc import InvalidIdError, MissingEndpointError, NotFoundError, StoreUnavailableError
 from graph.model import (
     BY_ID,
+    NO_DEFAULTS,
     Edge,
+    FrozenProperties,
     Node,
     Source,
     clean_properties,
@@ -101,18 +103,23 @@ def _public(props: dict[str, Any]) -> dict[str, Any]:
 def _take_sources(props: dict[str, Any]) -> list[Source]:
     """Removes the provenance field from `props` and returns it decoded."""
     raw = props.pop(cypher.SOURCES, None)
-    return decode_sources(raw) if raw else []
+    return decode_sources(raw if raw else ())
+
+
+# Read forms as the embedded store's: properties and sources that refuse changes in place.
 
 
 def _node(props: dict[str, Any]) -> Node:
     node_id: str = props["id"]
     sources = _take_sources(props)
-    return Node(node_id, label_of(node_id), _public(props), sources)
+    return Node(node_id, label_of(node_id), FrozenProperties(_public(props)), sources, NO_DEFAULTS)
 
 
 def _edge(etype: str, source: str, target: str, props: dict[str, Any]) -> Edge:
     sources = _take_sources(props)
-    return Edge(EDGE_TYPE_BY_NAME[etype], source, target, _public(props), sources)
+    return Edge(
+        EDGE_TYPE_BY_NAME[etype], source, target, FrozenProperties(_public(props)), sources, NO_DEFAULTS
+    )
 
 
 def _with_words(label: NodeLabel, props: dict[str, Any]) -> dict[str, Any]:

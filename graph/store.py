@@ -3,6 +3,10 @@
 Two implementations stand behind it, equal in what they answer: `MemoryStore` (NetworkX, embedded,
 the default) and `Neo4jStore`. Each implements a handful of primitives; the traversals (neighbourhood,
 shortest paths) are written once here on top of them, so both stores answer them the same way.
+
+Nodes and edges a store returns are snapshots that other reads may share: their properties and
+sources refuse changes in place (`FrozenProperties`, `FrozenSources`). To write a change, build a new
+`Node` or `Edge` from a copy and upsert it.
 """
 
 from __future__ import annotations

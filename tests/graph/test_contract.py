@@ -205,6 +205,56 @@ def test_warm_changes_no_answer(store: GraphStore, story: dict[str, Node]) -> No
     assert len(before) == 2
 
 
+def test_reads_refuse_changes_in_place(store: GraphStore, story: dict[str, Node]) -> None:
+    node = store.get_node(story["kz"].id)
+    edge = store.adjacent([story["kz"].id], [E.SIMILAR_TO])[0]
+    for read in (node, edge):
+        with pytest.raises(TypeError, match="read from a store"):
+            read.properties["title"] = "changed"
+        with pytest.raises(TypeError, match="read from a store"):
+            read.properties.update(score=0.1)
+        with pytest.raises(TypeError, match="read from a store"):
+            read.sources.append(Source("other", "file"))
+        with pytest.raises(TypeError, match="read from a store"):
+            read.defaults["title"] = "changed"
+    assert {**node.properties, "title": "a copy"}["title"] == "a copy"  # copies change freely
+    assert store.get_node(story["kz"].id) == node
+    assert store.adjacent([story["kz"].id], [E.SIMILAR_TO])[0].properties["score"] == 0.9
+
+
+def test_every_write_is_read_after_reads_before_it(store: GraphStore, story: dict[str, Node]) -> None:
+    """Reads may be built once and shared (a warm store builds them all): each kind of write must
+    still be what the next read sees."""
+    store.warm()
+    kz, cr = story["kz"].id, story["cr"].id
+    other = Source("other", "more.csv", "line 9")
+
+    def similar_edge() -> Edge:
+        return store.neighbourhood(kz, depth=1, edge_types=[E.SIMILAR_TO]).edges[0]
+
+    assert store.get_node(kz).properties.get("text") is None and similar_edge().properties["score"] == 0.9
+    title = story["kz"].properties["title"]
+    store.upsert([Node(kz, L.CLAIM, {"title": title, "text": "now with a text"}, [other])])
+    assert store.get_node(kz).properties["text"] == "now with a text"
+    assert store.get_node(kz).sources == [SRC, other]
+    assert store.find_nodes(L.CLAIM, query="kazakhstan", order_by="id").items[0].sources == [SRC, other]
+
+    store.upsert([], [Edge(E.SIMILAR_TO, kz, cr, {"score": 0.6, "method": "lexical"}, [other])])
+    assert similar_edge().properties["score"] == 0.6 and similar_edge().sources == [SRC, other]
+
+    store.set_edge_properties(E.SIMILAR_TO, kz, cr, {"verdict": "rejected"})
+    assert similar_edge().properties["verdict"] == "rejected"
+
+    store.remove_source("other")
+    assert store.get_node(kz).sources == [SRC] and similar_edge().sources == [SRC]
+    assert [e.sources for e in store.iter_edges(E.SIMILAR_TO)] == [[SRC]]
+
+    store.delete_edges([(E.SIMILAR_TO, kz, cr)])
+    store.upsert([], [Edge(E.SIMILAR_TO, kz, cr, {"score": 0.3, "method": "lexical"}, [other])])
+    assert similar_edge().properties == {"score": 0.3, "method": "lexical"}
+    assert similar_edge().sources == [other]
+
+
 def test_neighbourhood_depth_and_order(store: GraphStore, story: dict[str, Node]) -> None:
     one = store.neighbourhood(story["kz"].id, depth=1)
     assert [n.id for n in one.nodes][0] == story["kz"].id
