@@ -6,7 +6,7 @@ Corpus: the 10,892 cknabs case titles and the 3,071 kalkun cases (title + summar
 
 * vectorise: fitting the lexical embedder (word + character TF-IDF) on the corpus;
 * all-pairs top-10 (ours): the chunked sparse product `all_pairs_top_k`, row chunks bounded by
-  a cell budget, top 10 per row;
+  a cell budget and computed one per core at a time, top 10 per row;
 * dense: the same scores computed the naive way, as one dense N x N matrix (scikit-learn's
   `cosine_similarity`), then a full sort of each row; both must give the same top-10 lists;
 * dense, partitioned: the same dense matrix, top 10 of each row by `argpartition` (a stronger

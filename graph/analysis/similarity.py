@@ -13,9 +13,14 @@ computed link that no longer qualifies is deleted.
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import islice
+from typing import TypeVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -32,6 +37,9 @@ CELL_BUDGET = 20_000_000
 EVIDENCE_TERMS = 5
 WRITE_BATCH = 5_000
 PROVENANCE = Source("computed", "similarity", SimilarityMethod.LEXICAL.value)
+MAX_THREADS = 8
+
+_T = TypeVar("_T")
 
 
 @dataclass(slots=True)
@@ -90,40 +98,69 @@ def top_k_rows(scores: sp.csr_matrix, k: int, threshold: float) -> tuple[np.ndar
 
 
 def all_pairs_top_k(
-    vectors: Matrix, k: int, threshold: float, budget: int = CELL_BUDGET
+    vectors: Matrix, k: int, threshold: float, budget: int = CELL_BUDGET, threads: int | None = None
 ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """For every row, its `k` most similar other rows scoring at least `threshold`, by chunk.
 
     Yields (rows, columns, scores) arrays per chunk, each row's best first; a row never pairs
     with itself. With a threshold, only the few products above it are kept and sorted; without
     one, each chunk is made dense and partitioned, which is cheaper than sorting every product.
+    `threads` chunks are computed at a time (default: one per core this process may use): the
+    sparse products and the sorts run outside the interpreter lock. The answer does not depend on it.
     """
+    threads = threads if threads is not None else _cores()
     matrix = sp.csr_matrix(vectors, dtype=np.float32)
     if threshold > 0:
-        yield from _thresholded_top_k(matrix, k, threshold, budget)
+        yield from _thresholded_top_k(matrix, k, threshold, budget, threads)
         return
     n = matrix.shape[0]
     transposed = matrix.T.tocsr()
-    step = chunk_rows(n, budget)
-    for start in range(0, n, step):
-        scores = sp.csr_matrix(matrix[start : start + step] @ transposed).toarray()
+    depth = min(k, n - 1)
+    if depth < 1:
+        return
+
+    def top(start: int, stop: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        scores = sp.csr_matrix(matrix[start:stop] @ transposed).toarray()
         height = scores.shape[0]
-        scores[np.arange(height), np.arange(start, start + height)] = -1.0
-        depth = min(k, n - 1)
-        if depth < 1:
-            continue
-        top = np.argpartition(-scores, depth - 1, axis=1)[:, :depth]
-        values = np.take_along_axis(scores, top, axis=1)
-        order = np.lexsort((top, -values), axis=1)
-        top = np.take_along_axis(top, order, axis=1)
+        scores[np.arange(height), np.arange(start, stop)] = -1.0
+        best = np.argpartition(-scores, depth - 1, axis=1)[:, :depth]
+        values = np.take_along_axis(scores, best, axis=1)
+        order = np.lexsort((best, -values), axis=1)
+        best = np.take_along_axis(best, order, axis=1)
         values = np.take_along_axis(values, order, axis=1)
         rows = np.repeat(np.arange(height), depth)
         keep = values.ravel() > 0
-        yield rows[keep] + start, top.ravel()[keep], values.ravel()[keep]
+        return rows[keep] + start, best.ravel()[keep], values.ravel()[keep]
+
+    step = chunk_rows(n, budget // threads)
+    spans = [(start, min(start + step, n)) for start in range(0, n, step)]
+    yield from _in_order(top, spans, threads)
+
+
+def _cores() -> int:
+    return max(1, min(len(os.sched_getaffinity(0)), MAX_THREADS))
+
+
+def _in_order(work: Callable[[int, int], _T], spans: Sequence[tuple[int, int]], threads: int) -> Iterator[_T]:
+    """`work(start, stop)` for each span, `threads` at a time, the results in span order. At most
+    `threads` spans are in progress or waiting to be taken, so memory stays bounded."""
+    if threads <= 1 or len(spans) <= 1:
+        for start, stop in spans:
+            yield work(start, stop)
+        return
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="all-pairs") as pool:
+        todo = iter(spans)
+        running = deque(pool.submit(work, *span) for span in islice(todo, threads))
+        while running:
+            result = running.popleft().result()
+            span = next(todo, None)
+            if span is not None:
+                running.append(pool.submit(work, *span))
+            yield result
 
 
 def _thresholded_top_k(
-    matrix: sp.csr_matrix, k: int, threshold: float, budget: int
+    matrix: sp.csr_matrix, k: int, threshold: float, budget: int, threads: int
 ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """`all_pairs_top_k` with a threshold: exact, but most of the product is never computed.
 
@@ -140,8 +177,9 @@ def _thresholded_top_k(
       features that make every text touch every other, finds every such pair; only those are
       then scored in full.
 
-    Each row keeps only its best `k` between chunks, so memory stays at k per row plus one chunk.
-    Once a chunk is done, its rows have met every other row and are final.
+    Each row keeps only its best `k` between chunks, so memory stays at k per row plus the chunks in
+    progress, which share the cell budget. Once a chunk is done, its rows have met every other row
+    and are final.
     """
     n = matrix.shape[0]
     matrix = matrix.copy()  # the caller's vectors stay as they were
@@ -158,11 +196,9 @@ def _thresholded_top_k(
     # re-scoring relies on to look entries up by key.
     matrix, prefix, suffix, prefix_norm, common_norm = _split(matrix, bound)
     width = matrix.shape[1]
-    held = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32))
-    start = 0
-    while start < n:
-        # Later chunks meet fewer rows, so they may hold more rows within the same cell budget.
-        stop = min(start + chunk_rows(n - start, budget), n)
+
+    def candidates(start: int, stop: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The pairs of rows start..stop with the rows from `start` on that reach the threshold."""
         chunk = matrix[start:stop]
         block = sp.csr_matrix(chunk @ suffix[start:].T)
         # A cheap bound for the whole chunk first, then the exact bound for the few left.
@@ -177,7 +213,18 @@ def _thresholded_top_k(
         rows, cols, partial = rows[keep], cols[keep], partial[keep]
         vals = (partial + _dot_prefix(chunk, start, width, prefix, rows, cols)).astype(np.float32)
         keep = vals >= threshold
-        rows, cols, vals = rows[keep], cols[keep], vals[keep]
+        return rows[keep], cols[keep], vals[keep]
+
+    # Later chunks meet fewer rows, so they may hold more rows within the same cell budget, which
+    # the chunks computed at the same time share.
+    spans = []
+    start = 0
+    while start < n:
+        stop = min(start + chunk_rows(n - start, budget // threads), n)
+        spans.append((start, stop))
+        start = stop
+    held = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32))
+    for (_, stop), (rows, cols, vals) in zip(spans, _in_order(candidates, spans, threads), strict=True):
         held = _best_per_row(
             np.concatenate([held[0], rows, cols]),
             np.concatenate([held[1], cols, rows]),
@@ -187,7 +234,6 @@ def _thresholded_top_k(
         done = np.searchsorted(held[0], stop)  # `held` is sorted by row: rows before `stop` are final
         yield held[0][:done], held[1][:done], held[2][:done]
         held = (held[0][done:], held[1][done:], held[2][done:])
-        start = stop
 
 
 # The prefix bound as a share of the threshold: higher skips more of the product but leaves more

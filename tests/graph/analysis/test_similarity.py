@@ -27,19 +27,35 @@ def _random_unit_rows(n: int, f: int, seed_: int) -> sp.csr_matrix:
     return sp.csr_matrix(dense / np.where(norms > 0, norms, 1))
 
 
+@pytest.mark.parametrize("threads", [1, 3])
 @pytest.mark.parametrize("threshold", [0.0, 0.1])
-def test_chunked_top_k_equals_brute_force(threshold: float) -> None:
+def test_chunked_top_k_equals_brute_force(threshold: float, threads: int) -> None:
     vectors = _random_unit_rows(60, 30, 1)
     full = (vectors @ vectors.T).toarray()
     np.fill_diagonal(full, -1)
     # A tiny cell budget forces many chunks.
     found: dict[int, list[int]] = {}
-    for rows, cols, _ in all_pairs_top_k(vectors, 5, threshold, budget=200):
+    for rows, cols, _ in all_pairs_top_k(vectors, 5, threshold, budget=200, threads=threads):
         for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
             found.setdefault(i, []).append(j)
     for i in range(60):
         expected = [j for j in np.argsort(-full[i], kind="stable")[:5] if full[i, j] >= max(threshold, 1e-9)]
         assert set(found.get(i, [])) == set(expected)
+
+
+@pytest.mark.parametrize("threshold", [0.0, 0.1])
+def test_threads_change_nothing_in_the_answer(threshold: float) -> None:
+    vectors = _random_unit_rows(300, 40, 3)
+
+    def answer(threads: int) -> list[np.ndarray]:
+        chunks = list(all_pairs_top_k(vectors, 7, threshold, budget=3_000, threads=threads))
+        assert len(chunks) > 3 * threads  # more chunks than run at a time
+        return [np.concatenate(part) for part in zip(*chunks, strict=True)]
+
+    one = answer(1)
+    assert len(one[0]) > 300
+    for threads in (2, 4):
+        assert all(np.array_equal(a, b) for a, b in zip(one, answer(threads), strict=True))
 
 
 def test_top_k_rows_orders_and_limits() -> None:
