@@ -548,13 +548,20 @@ class Neo4jStore(GraphStore):
             for record in session.run(query):
                 yield record.data()
 
+    # Rows past the driver's first fetch are read as the caller takes them, and Neo4j reads what
+    # other transactions have committed meanwhile: a node or edge another writer has removed since
+    # comes back as a map without its id, an edge without its type. It is no longer there, so it is
+    # not yielded.
+
     def iter_nodes(self, label: NodeLabel | None = None) -> Iterator[Node]:
         for r in self._stream(cypher.iter_nodes(label)):
-            yield _node(r["props"])
+            if r["props"].get("id") is not None:
+                yield _node(r["props"])
 
     def iter_edges(self, edge_type: EdgeType | None = None) -> Iterator[Edge]:
         for r in self._stream(cypher.iter_edges(edge_type)):
-            yield _edge(r["type"], r["source"], r["target"], r["props"])
+            if r["type"] is not None and r["source"] is not None and r["target"] is not None:
+                yield _edge(r["type"], r["source"], r["target"], r["props"])
 
     def counts(self) -> Counts:
         names = [label.value for label in NodeLabel] + [t.value for t in EdgeType]

@@ -356,6 +356,29 @@ def test_iter_nodes_and_edges_in_id_order(store: GraphStore, story: dict[str, No
     assert edge_ids == sorted(edge_ids) and len(edge_ids) == 7
 
 
+def test_iteration_survives_what_another_writer_removes_meanwhile(store: GraphStore) -> None:
+    """A node or edge removed while an iteration streams is either read whole or not at all (past
+    the driver's first fetch, Neo4j reads rows as the caller takes them)."""
+    gone = Source("gone", "later.csv", "line 1")
+    kz = country("KZ", "Kazakhstan")
+    claims = [claim(f"Claim number {i}") for i in range(2_500)]
+    store.upsert(
+        [kz, *(Node(c.id, L.CLAIM, c.properties, [gone]) for c in claims)],
+        [link(E.CONCERNS, c, kz, gone) for c in claims],
+    )
+    expected_nodes = {n.id: n for n in [kz, *claims]}
+    expected_edges = {e.id for e in store.iter_edges()}
+    nodes, edges = store.iter_nodes(), store.iter_edges()
+    read_nodes, read_edges = [next(nodes)], [next(edges)]
+    assert store.remove_source("gone").nodes_removed == 2_500
+    read_nodes += nodes
+    read_edges += edges
+    for node in read_nodes:
+        assert node.properties == expected_nodes[node.id].properties
+    assert {e.id for e in read_edges} <= expected_edges
+    assert all(e.type is E.CONCERNS and e.target == kz.id for e in read_edges)
+
+
 def test_remove_source_undoes_one_load_only(store: GraphStore) -> None:
     first, second = Source("cknabs", "posts.csv", "line 2"), Source("kalkun", "full.csv", "line 5")
     shared = claim("Shared claim")
