@@ -25,19 +25,18 @@ from graph.exc import MissingEndpointError, NotFoundError, StoreUnavailableError
 from graph.gcpause import gc_paused, settle
 from graph.model import (
     BY_ID,
-    NO_DEFAULTS,
     Edge,
-    FrozenProperties,
     Node,
     Source,
     clean_properties,
     coalesce,
-    decode_sources,
     merge_sources,
+    read_edge,
+    read_node,
     validate_edge,
     validate_node,
 )
-from graph.ontology import EDGE_TYPE_BY_NAME, EDGE_TYPE_NAME, LABEL_NAME, EdgeType, NodeLabel
+from graph.ontology import EDGE_TYPE_NAME, LABEL_NAME, EdgeType, NodeLabel
 from graph.store import Counts, GraphStore, Page, RemovalResult, WriteResult
 from graph.wordindex import WordIndex, text_changed, text_tokens, tokens
 
@@ -212,16 +211,14 @@ class MemoryStore(GraphStore):
         d = self._g._node[node_id]
         node: Node | None = d.get("read")
         if node is None:
-            props = FrozenProperties(d["props"])
-            node = d["read"] = Node(node_id, d["label"], props, decode_sources(d["sources"]), NO_DEFAULTS)
+            node = d["read"] = read_node(node_id, d["label"], d["props"], d["sources"])
         return node
 
     @staticmethod
     def _edge(u: str, v: str, k: str, d: dict[str, Any]) -> Edge:
         edge: Edge | None = d.get("read")
         if edge is None:
-            props, sources = FrozenProperties(d["props"]), decode_sources(d["sources"])
-            edge = d["read"] = Edge(EDGE_TYPE_BY_NAME[k], u, v, props, sources, NO_DEFAULTS)
+            edge = d["read"] = read_edge(k, u, v, d["props"], d["sources"])
         return edge
 
     def _read_all(self) -> None:

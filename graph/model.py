@@ -16,7 +16,16 @@ from typing import Any, Final, TypeAlias
 
 from graph.exc import OntologyError
 from graph.ids import edge_id
-from graph.ontology import EDGE_SPECS, EDGE_TYPE_NAME, LABEL_NAME, NODE_SPECS, EdgeType, NodeLabel, label_of
+from graph.ontology import (
+    EDGE_SPECS,
+    EDGE_TYPE_BY_NAME,
+    EDGE_TYPE_NAME,
+    LABEL_NAME,
+    NODE_SPECS,
+    EdgeType,
+    NodeLabel,
+    label_of,
+)
 
 Scalar: TypeAlias = str | int | float | bool
 Value: TypeAlias = Scalar | list[str] | list[int] | list[float] | None
@@ -71,12 +80,6 @@ def _decode(text: str) -> Source:
     return Source(_unescape(dataset), _unescape(file), _unescape(locator))
 
 
-def decode_sources(texts: Iterable[str]) -> list[Source]:
-    """Provenance as stored (encoded strings) back to sources: what every read of a node or an
-    edge does, so without the classmethod's extra call."""
-    return FrozenSources(map(_decode, texts))
-
-
 def _read_only(self: object, *args: object, **kwargs: object) -> Any:
     raise TypeError(
         f"{type(self).__name__}: read from a store, so it cannot be changed in place; change a copy "
@@ -109,7 +112,7 @@ class FrozenSources(list[Source]):
         return (FrozenSources, (list(self),))
 
 
-NO_DEFAULTS: Final = FrozenProperties()  # what a node or edge read from a store carries as defaults
+_NO_DEFAULTS: Final = FrozenProperties()
 
 
 @dataclass(slots=True)
@@ -169,6 +172,26 @@ class Edge:
     @property
     def key(self) -> tuple[EdgeType, str, str]:
         return (self.type, self.source, self.target)
+
+
+def read_node(node_id: str, label: NodeLabel, props: Mapping[str, Any], sources: Iterable[str]) -> Node:
+    """A node as every store returns it, from its stored properties and encoded provenance: a
+    snapshot other reads may share, whose properties and sources refuse changes in place."""
+    return Node(node_id, label, FrozenProperties(props), FrozenSources(map(_decode, sources)), _NO_DEFAULTS)
+
+
+def read_edge(
+    type_name: str, source: str, target: str, props: Mapping[str, Any], sources: Iterable[str]
+) -> Edge:
+    """An edge as every store returns it (see `read_node`), its type by its stored name."""
+    return Edge(
+        EDGE_TYPE_BY_NAME[type_name],
+        source,
+        target,
+        FrozenProperties(props),
+        FrozenSources(map(_decode, sources)),
+        _NO_DEFAULTS,
+    )
 
 
 def clean_properties(props: Mapping[str, Any]) -> Properties:

@@ -27,19 +27,18 @@ from graph import cypher
 from graph.exc import InvalidIdError, MissingEndpointError, NotFoundError, StoreUnavailableError
 from graph.model import (
     BY_ID,
-    NO_DEFAULTS,
     Edge,
-    FrozenProperties,
     Node,
     Source,
     clean_properties,
     coalesce,
-    decode_sources,
     merge_sources,
+    read_edge,
+    read_node,
     validate_edge,
     validate_node,
 )
-from graph.ontology import EDGE_TYPE_BY_NAME, NODE_SPECS, EdgeType, NodeLabel, label_of
+from graph.ontology import NODE_SPECS, EdgeType, NodeLabel, label_of
 from graph.store import (
     Counts,
     GraphStore,
@@ -89,10 +88,11 @@ def _unavailable_as_store_error(database: str) -> Iterator[None]:
 
 
 def _public(props: dict[str, Any]) -> dict[str, Any]:
-    """A stored property map without `id` and the store's own `_` fields.
+    """A stored property map without `id` and the store's own `_` fields (provenance, words).
 
     Changes and returns `props`: a map the driver has just built, nobody else's. Dropping keys in
-    place instead of copying the rest halves the cost of reading a neighbourhood's 1,000 maps."""
+    place, then letting `read_node` / `read_edge` copy the map once, is faster than building a
+    filtered map key by key (4.2–4.4 against 4.8–5.4 µs a node)."""
     props.pop("id", None)
     hidden = [k for k in props if k[:1] == "_"]
     for key in hidden:
@@ -100,26 +100,21 @@ def _public(props: dict[str, Any]) -> dict[str, Any]:
     return props
 
 
-def _take_sources(props: dict[str, Any]) -> list[Source]:
-    """Removes the provenance field from `props` and returns it decoded."""
-    raw = props.pop(cypher.SOURCES, None)
-    return decode_sources(raw if raw else ())
-
-
-# Read forms as the embedded store's: properties and sources that refuse changes in place.
+def _take_sources(props: dict[str, Any]) -> list[str]:
+    """Removes the provenance field from `props` and returns it, encoded as stored."""
+    raw: list[str] | None = props.pop(cypher.SOURCES, None)
+    return raw or []
 
 
 def _node(props: dict[str, Any]) -> Node:
     node_id: str = props["id"]
     sources = _take_sources(props)
-    return Node(node_id, label_of(node_id), FrozenProperties(_public(props)), sources, NO_DEFAULTS)
+    return read_node(node_id, label_of(node_id), _public(props), sources)
 
 
 def _edge(etype: str, source: str, target: str, props: dict[str, Any]) -> Edge:
     sources = _take_sources(props)
-    return Edge(
-        EDGE_TYPE_BY_NAME[etype], source, target, FrozenProperties(_public(props)), sources, NO_DEFAULTS
-    )
+    return read_edge(etype, source, target, _public(props), sources)
 
 
 def _with_words(label: NodeLabel, props: dict[str, Any]) -> dict[str, Any]:
