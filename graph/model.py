@@ -136,7 +136,9 @@ class Node:
 
 @dataclass(slots=True, init=False)
 class Edge:
-    """An edge to write or as read. Symmetric types are stored once, endpoints in id order."""
+    """An edge to write or as read. Symmetric types are stored once, endpoints in id order.
+
+    Its type and endpoints are fixed when it is made: its id is derived from them, once."""
 
     type: EdgeType
     source: str
@@ -144,6 +146,7 @@ class Edge:
     properties: Properties = field(default_factory=dict)
     sources: list[Source] = field(default_factory=list)
     defaults: Properties = field(default_factory=dict)
+    _id: str | None = field(default=None, repr=False, compare=False)
 
     # Written out rather than generated: a load builds one per link, and the generated one (default
     # factories, then a __post_init__ call) takes twice as long.
@@ -164,10 +167,16 @@ class Edge:
         self.properties = {} if properties is None else properties
         self.sources = [] if sources is None else sources
         self.defaults = {} if defaults is None else defaults
+        self._id = None
 
     @property
     def id(self) -> str:
-        return edge_id(self.type, self.source, self.target)
+        # Hashed once per edge: the type and endpoints are set here and never changed, and a read
+        # edge is shared by every later read (sorted by id, then written out with it, each time).
+        found = self._id
+        if found is None:
+            found = self._id = edge_id(self.type, self.source, self.target)
+        return found
 
     @property
     def key(self) -> tuple[EdgeType, str, str]:
