@@ -15,7 +15,7 @@ import pytest
 from graph.ids import code_id, make_id
 from graph.model import Edge, Node, Source
 from graph.ontology import EdgeType, NodeLabel, label_of
-from graph.store import GraphStore
+from graph.store import GraphStore, smallest
 
 L = NodeLabel
 E = EdgeType
@@ -203,3 +203,20 @@ def test_neighbourhood_past_a_hub_that_holds_most_of_a_label(store: GraphStore, 
             assert [e.id for e in sub.edges] == among
             assert (sub.total, sub.truncated) == (total, total > limit)
             assert sub == GraphStore.neighbourhood(store, centre, depth=depth, labels=labels, limit=limit)
+
+
+def test_the_ids_kept_from_a_level_are_its_smallest_in_order() -> None:
+    """`smallest` sorts only what falls below a cut-off taken from a sample, the first ids it is
+    given; whatever the sample, the answer is `sorted(ids)[:n]`."""
+    rng = random.Random(7)
+    pool = sorted([make_id(L.CLAIM, f"level {i}") for i in range(3000)] + [code_id(L.COUNTRY, "RU")])
+    cases: list[tuple[Sequence[str] | set[str], int]] = [
+        (pool, 500),  # a sample of the smallest ids only: too few fall below its cut-off
+        (pool[::-1], 500),  # of the largest only: nearly all do
+        (pool[1000:] + pool[:1000], 300),
+    ]
+    for _ in range(300):
+        ids = set(rng.sample(pool, rng.randint(1, len(pool))))
+        cases.append((ids, rng.randint(-1, len(ids) + 2)))
+    for ids, n in cases:
+        assert smallest(ids, n) == sorted(ids)[: max(n, 0)]
