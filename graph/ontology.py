@@ -12,6 +12,8 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
+from graph.exc import InvalidIdError
+
 
 class NodeLabel(StrEnum):
     """The kinds of node in the graph."""
@@ -244,11 +246,14 @@ EDGE_TYPE_NAME: Final[MappingProxyType[EdgeType, str]] = MappingProxyType({t: t.
 EDGE_TYPE_BY_NAME: Final[MappingProxyType[str, EdgeType]] = MappingProxyType({t.value: t for t in EdgeType})
 
 
+_LABEL_BY_PREFIX: Final[dict[str, NodeLabel]] = dict(ID_PREFIXES)  # a plain dict: the fastest lookup
+
+
 def label_of(node_id: str) -> NodeLabel:
     """The label a node id belongs to, read from its prefix (`claim:…`, `country:UA`)."""
-    from graph.exc import InvalidIdError
-
+    # On every read path (once per node read from Neo4j, once per id a filtered walk reaches).
     prefix, sep, _ = node_id.partition(":")
-    if not sep or prefix not in ID_PREFIXES:
+    label = _LABEL_BY_PREFIX.get(prefix) if sep else None
+    if label is None:
         raise InvalidIdError(f"not a node id: {node_id!r}")
-    return ID_PREFIXES[prefix]
+    return label
