@@ -17,8 +17,8 @@ from pathlib import Path
 from graph.exc import NarrativeGraphError
 
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-OFFLINE_FLAGS = (
-    "--headless",
+# Chromium quiet: no first-run, sync or update traffic, nothing drawn but the page.
+QUIET_FLAGS = (
     "--no-sandbox",
     "--disable-gpu",
     "--disable-quic",
@@ -27,9 +27,9 @@ OFFLINE_FLAGS = (
     "--disable-component-update",
     "--disable-sync",
     "--hide-scrollbars",
-    "--host-resolver-rules=MAP * ~NOTFOUND",
-    "--proxy-server=http://127.0.0.1:9",
 )
+# Cut off: a resolver that resolves nothing and a dead proxy, so any request fails on the machine.
+NO_NETWORK_FLAGS = ("--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=http://127.0.0.1:9")
 _SIZE = re.compile(r'<svg[^>]*?\bwidth="(\d+)"[^>]*?\bheight="(\d+)"')
 
 
@@ -77,7 +77,9 @@ def svg_to_png(svg: str, *, timeout: float = 60.0) -> bytes:
         )
         command = [
             binary,
-            *OFFLINE_FLAGS,
+            "--headless",
+            *QUIET_FLAGS,
+            *NO_NETWORK_FLAGS,
             f"--user-data-dir={work / 'profile'}",
             f"--screenshot={target}",
             f"--window-size={width},{height}",

@@ -15,23 +15,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from visualisations.png import NO_NETWORK_FLAGS, QUIET_FLAGS
+
 CHROMIUM = os.environ.get("NARRATIVES_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = (
     os.environ.get("NARRATIVES_CHROMEDRIVER") or shutil.which("chromedriver") or "/usr/bin/chromedriver"
 )
-BASE_FLAGS = (
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-    "--hide-scrollbars",
-)
-OFFLINE_FLAGS = ("--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=http://127.0.0.1:9")
+BASE_FLAGS = ("--headless=new", *QUIET_FLAGS, "--disable-dev-shm-usage")
 
 
 def browser_missing() -> str | None:
@@ -51,7 +41,7 @@ def chromium(*, offline: bool = False, width: int = 1400, height: int = 900) -> 
     profile = tempfile.mkdtemp(prefix="narratives-chromium-")
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in (*BASE_FLAGS, *(OFFLINE_FLAGS if offline else ())):
+    for flag in (*BASE_FLAGS, *(NO_NETWORK_FLAGS if offline else ())):
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={profile}")
     options.add_argument(f"--window-size={width},{height}")
