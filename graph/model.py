@@ -171,8 +171,8 @@ class Edge:
 
     @property
     def id(self) -> str:
-        # Hashed once per edge: the type and endpoints are set here and never changed, and a read
-        # edge is shared by every later read (sorted by id, then written out with it, each time).
+        # Hashed once per edge: the type and endpoints are set in `__init__` and never changed, and
+        # a read edge is shared by every later read (sorted by id, then written out with it).
         found = self._id
         if found is None:
             found = self._id = edge_id(self.type, self.source, self.target)
