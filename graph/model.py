@@ -146,7 +146,7 @@ class Edge:
     properties: Properties = field(default_factory=dict)
     sources: list[Source] = field(default_factory=list)
     defaults: Properties = field(default_factory=dict)
-    _id: str | None = field(default=None, repr=False, compare=False)
+    _id: str | None = field(default=None, init=False, repr=False, compare=False)
 
     # Written out rather than generated: a load builds one per link, and the generated one (default
     # factories, then a __post_init__ call) takes twice as long.

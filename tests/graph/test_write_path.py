@@ -7,6 +7,8 @@ properties, the ids' normal form.
 
 from __future__ import annotations
 
+import dataclasses
+import pickle
 import re
 import unicodedata
 from pathlib import Path
@@ -14,7 +16,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graph.ids import _QUOTES, make_id, normalise
+from graph.ids import _QUOTES, edge_id, make_id, normalise
 from graph.memory import MemoryStore
 from graph.model import Edge, Node, Source, clean_properties, coalesce
 from graph.ontology import EdgeType, NodeLabel
@@ -102,6 +104,19 @@ def test_edge_defaults_and_symmetric_order() -> None:
     assert edge.properties == {} and edge.sources == [] and edge.defaults == {}
     assert Edge(EdgeType.SIMILAR_TO, high, low).properties is not edge.properties
     assert Edge(EdgeType.PART_OF, high, "narrative:x").source == high  # directed: order kept
+
+
+def test_an_edge_id_kept_after_its_first_use_is_that_of_its_type_and_ends() -> None:
+    # The id is hashed the first time it is asked for and kept on the edge: a copy with other ends,
+    # or one that crossed a process boundary, answers for its own type and ends all the same.
+    a, b, c = (make_id(NodeLabel.CLAIM, key) for key in "abc")
+    edge = Edge(EdgeType.SIMILAR_TO, a, b, {"score": 0.5}, [SRC])
+    assert edge.id == edge_id(EdgeType.SIMILAR_TO, *sorted([a, b])) == edge.id
+    moved = dataclasses.replace(edge, target=c)
+    assert moved.id == edge_id(EdgeType.SIMILAR_TO, *sorted([edge.source, c])) != edge.id
+    assert moved != edge and dataclasses.replace(edge) == edge
+    copied = pickle.loads(pickle.dumps(edge))
+    assert (copied.id, copied) == (edge.id, edge)
 
 
 def _claim(title: str) -> Node:
