@@ -66,7 +66,7 @@ def code_id(label: NodeLabel, code: str) -> str:
     return f"{_PREFIX[label]}:{code}"
 
 
-@lru_cache(maxsize=1 << 17)  # reads sort and serialise edges by id: hash each stored edge once
+@lru_cache(maxsize=1 << 17)  # Neo4j reads build their edges afresh each time: hash each one once
 def edge_id(edge_type: EdgeType, source: str, target: str) -> str:
     """The id of an edge: one per type and (ordered) pair of endpoints."""
     return f"{edge_type.value.lower()}:{digest(source, target)}"

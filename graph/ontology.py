@@ -234,9 +234,9 @@ EDGE_SPECS: Final[MappingProxyType[EdgeType, EdgeSpec]] = MappingProxyType(
     }
 )
 
-ID_PREFIXES: Final[MappingProxyType[str, NodeLabel]] = MappingProxyType(
-    {spec.id_prefix: label for label, spec in NODE_SPECS.items()}
-)
+# Looked up in the plain dict (the fastest lookup, on every read path); shared read-only.
+_LABEL_BY_PREFIX: Final[dict[str, NodeLabel]] = {spec.id_prefix: label for label, spec in NODE_SPECS.items()}
+ID_PREFIXES: Final[MappingProxyType[str, NodeLabel]] = MappingProxyType(_LABEL_BY_PREFIX)
 
 # Names and members by lookup: an enum's `.value` and `EdgeType(name)` are Python-level calls, and
 # the stores' write and read loops make them once per node or edge.
@@ -244,9 +244,6 @@ LABEL_NAME: Final[MappingProxyType[NodeLabel, str]] = MappingProxyType({lab: lab
 LABEL_NAMES: Final = frozenset(LABEL_NAME.values())
 EDGE_TYPE_NAME: Final[MappingProxyType[EdgeType, str]] = MappingProxyType({t: t.value for t in EdgeType})
 EDGE_TYPE_BY_NAME: Final[MappingProxyType[str, EdgeType]] = MappingProxyType({t.value: t for t in EdgeType})
-
-
-_LABEL_BY_PREFIX: Final[dict[str, NodeLabel]] = dict(ID_PREFIXES)  # a plain dict: the fastest lookup
 
 
 def label_of(node_id: str) -> NodeLabel:
