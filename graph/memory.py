@@ -67,6 +67,7 @@ class MemoryStore(GraphStore):
     def __init__(self, data_dir: Path | str | None = None) -> None:
         self._dir = Path(data_dir) if data_dir is not None else None
         self._lock = threading.RLock()
+        self._held = 0  # open `reading()` blocks, all of the thread that holds the lock
         self._bulk_depth = 0
         self._dirty = False
         self._file_locked = False
@@ -165,8 +166,21 @@ class MemoryStore(GraphStore):
     @contextmanager
     def _reading(self) -> Iterator[None]:
         with self._lock:
-            self._refresh()
+            if not self._held:
+                self._refresh()
             yield
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        # The lock keeps this process's writers out; not refreshing keeps another process's out.
+        with self._lock:
+            if not self._held:
+                self._refresh()
+            self._held += 1
+            try:
+                yield
+            finally:
+                self._held -= 1
 
     @contextmanager
     def bulk(self) -> Iterator[None]:

@@ -15,12 +15,13 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 from operator import attrgetter
 from typing import Any, TypeVar
 
 import neo4j
-from neo4j import Driver, ManagedTransaction, NotificationDisabledClassification, Session
+from neo4j import Driver, ManagedTransaction, NotificationDisabledClassification, Session, Transaction
 from neo4j import exceptions as nx_exc
 
 from graph import cypher
@@ -52,6 +53,8 @@ from graph.store import (
 from graph.wordindex import tokens
 
 T = TypeVar("T")
+# What a read runs on: a managed transaction of its own, or the open one of a `reading()` block.
+_ReadTx = ManagedTransaction | Transaction
 
 _SCHEMA_WAIT_SECONDS = 300
 # Database-side conditions that mean "the store is not there right now", not "the request is bad".
@@ -203,6 +206,7 @@ class Neo4jStore(GraphStore):
         self._retry_seconds = retry_seconds
         self._schema_ready = False
         self._schema_lock = threading.Lock()
+        self._open_read: ContextVar[Transaction | None] = ContextVar(f"neo4j-read-{id(self)}", default=None)
 
     # -- sessions, errors, schema ----------------------------------------------------------------
 
@@ -219,9 +223,27 @@ class Neo4jStore(GraphStore):
             ) as session:
                 yield session
 
-    def _read(self, work: Callable[[ManagedTransaction], T]) -> T:
+    def _read(self, work: Callable[[_ReadTx], T]) -> T:
+        tx = self._open_read.get()
+        if tx is not None:
+            return work(tx)
         with self._session(neo4j.READ_ACCESS) as session:
             return session.execute_read(work)
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        # One explicit read transaction for the block, found by `_read` through a context variable:
+        # each request thread (and each task) sees only its own. Not retried as a managed one is:
+        # a block that loses Neo4j midway answers `StoreUnavailableError` at once.
+        if self._open_read.get() is not None:
+            yield
+            return
+        with self._session(neo4j.READ_ACCESS) as session, session.begin_transaction() as tx:
+            token = self._open_read.set(tx)
+            try:
+                yield
+            finally:
+                self._open_read.reset(token)
 
     def _write(self, work: Callable[[ManagedTransaction], T]) -> T:
         # A deadlock victim was rolled back whole, so running the work again is safe. Writers
@@ -470,7 +492,7 @@ class Neo4jStore(GraphStore):
             match, order_by=order_key is not None, descending=bool(order_by and order_by.startswith("-"))
         )
 
-        def work(tx: ManagedTransaction) -> Page:
+        def work(tx: _ReadTx) -> Page:
             total = tx.run(cypher.count_nodes(match), params).single(strict=True)["total"]
             start, stop, _ = slice(offset, offset + limit).indices(total)
             if stop <= start:
@@ -487,7 +509,7 @@ class Neo4jStore(GraphStore):
             return []
         query = cypher.adjacent(_LABELS, edge_types)
 
-        def work(tx: ManagedTransaction) -> list[Edge]:
+        def work(tx: _ReadTx) -> list[Edge]:
             return _edges(tx.run(query, ids=by_label).single(strict=True)["edges"])
 
         return self._read(work)
@@ -518,7 +540,7 @@ class Neo4jStore(GraphStore):
         # the centre with its first level, then the second level cut in Neo4j with the result.
         check_neighbourhood(depth, limit)
 
-        def work(tx: ManagedTransaction) -> Subgraph:
+        def work(tx: _ReadTx) -> Subgraph:
             reads = _InTransaction(tx)
             return walk_neighbourhood(reads, node_id, depth, labels, edge_types, limit, shortcuts=reads)
 
@@ -530,7 +552,7 @@ class Neo4jStore(GraphStore):
         if by_label:
             query = cypher.degrees(_LABELS)
 
-            def work(tx: ManagedTransaction) -> dict[str, int]:
+            def work(tx: _ReadTx) -> dict[str, int]:
                 record = tx.run(query, ids=by_label).single(strict=True)
                 return {r["id"]: r["degree"] for r in record["degrees"]}
 
@@ -562,7 +584,7 @@ class Neo4jStore(GraphStore):
         names = [label.value for label in NodeLabel] + [t.value for t in EdgeType]
         split = len(NodeLabel)
 
-        def work(tx: ManagedTransaction) -> dict[int, int]:
+        def work(tx: _ReadTx) -> dict[int, int]:
             return {r["i"]: r["c"] for r in tx.run(cypher.counts())}
 
         found = self._read(work)
@@ -597,21 +619,19 @@ def _edges(rows: Iterable[Sequence[Any]]) -> list[Edge]:
     return edges
 
 
-def _get_nodes(tx: ManagedTransaction, by_label: list[list[str]], ids: Sequence[str]) -> list[Node]:
+def _get_nodes(tx: _ReadTx, by_label: list[list[str]], ids: Sequence[str]) -> list[Node]:
     record = tx.run(cypher.get_nodes(_LABELS), ids=by_label).single(strict=True)
     found = {n.id: n for n in map(_node, record["nodes"])}
     return [found[i] for i in dict.fromkeys(ids) if i in found]
 
 
-def _neighbour_ids(
-    tx: ManagedTransaction, by_label: list[list[str]], edge_types: Sequence[EdgeType] | None
-) -> set[str]:
+def _neighbour_ids(tx: _ReadTx, by_label: list[list[str]], edge_types: Sequence[EdgeType] | None) -> set[str]:
     query = cypher.neighbour_ids(_LABELS, edge_types)
     return set(tx.run(query, ids=by_label).single(strict=True)["ids"])
 
 
 def _edges_among(
-    tx: ManagedTransaction,
+    tx: _ReadTx,
     by_label: list[list[str]],
     ids: Sequence[str],
     edge_types: Sequence[EdgeType] | None,
@@ -624,7 +644,7 @@ def _edges_among(
 class _InTransaction:
     """The primitives `walk_neighbourhood` needs, answered inside one read transaction."""
 
-    def __init__(self, tx: ManagedTransaction) -> None:
+    def __init__(self, tx: _ReadTx) -> None:
         self._tx = tx
 
     def get_nodes(self, ids: Sequence[str]) -> list[Node]:

@@ -15,7 +15,7 @@ import heapq
 from abc import ABC, abstractmethod
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, Protocol
@@ -219,6 +219,15 @@ class GraphStore(ABC):
         """Groups many writes; stores that persist per write may persist once at the end instead."""
         yield
 
+    @abstractmethod
+    def reading(self) -> AbstractContextManager[None]:
+        """Runs the reads inside the block together, for a view that takes several (a claim with
+        its links, a path). The embedded store answers them from one state of the graph: no other
+        thread's or process's write comes between them. Neo4j answers them in one read transaction
+        instead of one each; it reads at read-committed isolation, so there the block saves round
+        trips, but a write that commits meanwhile is seen by the reads after it. Streamed
+        `iter_nodes` / `iter_edges` read on their own. Blocks nest."""
+
     def warm(self) -> None:  # noqa: B027 - optional hook
         """Builds now what the store would otherwise build on first use (the embedded store's word
         index), so that a server pays for it at start-up rather than in a request; a warm store
@@ -273,6 +282,18 @@ class GraphStore(ABC):
             raise LimitExceededError(f"max_length must be between 1 and {MAX_PATH_LENGTH}, got {max_length}")
         if not 1 <= k <= MAX_PATHS:
             raise LimitExceededError(f"k must be between 1 and {MAX_PATHS}, got {k}")
+        with self.reading():
+            return self._shortest_paths(source, target, max_length, k, hub_degree, edge_types)
+
+    def _shortest_paths(
+        self,
+        source: str,
+        target: str,
+        max_length: int,
+        k: int,
+        hub_degree: int | None,
+        edge_types: Sequence[EdgeType] | None,
+    ) -> list[GraphPath]:
         ends = self.get_nodes([source, target])
         if len({n.id for n in ends}) < len({source, target}):
             missing = {source, target} - {n.id for n in ends}

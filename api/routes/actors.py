@@ -40,9 +40,11 @@ def get_actor(
     actor_id: Annotated[str, Path(description="The actor's id.", examples=["actor:5c6d7e8f9a0b1c2d3e4f"])],
 ) -> ActorDetail:
     """An actor with the claims it published, made or was named in (newest first), and their narratives."""
-    actor = node_of(store, actor_id, NodeLabel.ACTOR)
-    edges = store.edges_of(actor.id, [EdgeType.PUBLISHED_BY, EdgeType.ATTRIBUTED_TO, EdgeType.MENTIONS])
-    claims = {n.id: n for n in store.get_nodes([e.source for e in edges])}
+    with store.reading():
+        actor = node_of(store, actor_id, NodeLabel.ACTOR)
+        edges = store.edges_of(actor.id, [EdgeType.PUBLISHED_BY, EdgeType.ATTRIBUTED_TO, EdgeType.MENTIONS])
+        claims = {n.id: n for n in store.get_nodes([e.source for e in edges])}
+        narratives = counted_through(store, sorted(claims), EdgeType.PART_OF)
     cap = settings.max_page_size
 
     def claims_by(edge_type: EdgeType) -> list[NodeOut]:
@@ -55,5 +57,5 @@ def get_actor(
         published=claims_by(EdgeType.PUBLISHED_BY),
         attributed=claims_by(EdgeType.ATTRIBUTED_TO),
         mentioned_in=claims_by(EdgeType.MENTIONS),
-        narratives=counted_through(store, sorted(claims), EdgeType.PART_OF),
+        narratives=narratives,
     )

@@ -136,9 +136,10 @@ def get_claim(
     claim_id: Annotated[str, Path(description="The claim's id.", examples=["claim:3f2a9c0d1e5b7a86c4d2"])],
 ) -> Response:
     """A claim with its debunks, narratives, countries, actors, similar claims and provenance."""
-    claim = node_of(store, claim_id, NodeLabel.CLAIM)
-    edges = store.edges_of(claim.id)
-    others = {n.id: n for n in store.get_nodes([other_end(e, claim.id) for e in edges])}
+    with store.reading():
+        claim = node_of(store, claim_id, NodeLabel.CLAIM)
+        edges = store.edges_of(claim.id)
+        others = {n.id: n for n in store.get_nodes([other_end(e, claim.id) for e in edges])}
 
     def ends(edge_type: EdgeType) -> list[NodeOut]:
         return [

@@ -47,11 +47,12 @@ def get_country(
             country_id = code_id(NodeLabel.COUNTRY, country_id)
         except InvalidInputError:
             pass  # not a code either: node_of answers 404
-    country = node_of(store, country_id, NodeLabel.COUNTRY)
-    page = store.find_nodes(NodeLabel.CLAIM, linked=[country.id], order_by="-date", limit=_DETAIL_CLAIMS)
-    claim_ids = [e.source for e in store.edges_of(country.id, [EdgeType.CONCERNS])]
-    return CountryDetail(
-        country=NodeOut.of(country, sources=True),
-        claims=NodeList(data=nodes_out(page.items), count=page.total, offset=0, limit=_DETAIL_CLAIMS),
-        narratives=counted_through(store, claim_ids, EdgeType.PART_OF),
-    )
+    with store.reading():
+        country = node_of(store, country_id, NodeLabel.COUNTRY)
+        page = store.find_nodes(NodeLabel.CLAIM, linked=[country.id], order_by="-date", limit=_DETAIL_CLAIMS)
+        claim_ids = [e.source for e in store.edges_of(country.id, [EdgeType.CONCERNS])]
+        return CountryDetail(
+            country=NodeOut.of(country, sources=True),
+            claims=NodeList(data=nodes_out(page.items), count=page.total, offset=0, limit=_DETAIL_CLAIMS),
+            narratives=counted_through(store, claim_ids, EdgeType.PART_OF),
+        )

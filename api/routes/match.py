@@ -19,14 +19,11 @@ def match(store: StoreDep, matcher: MatcherDep, body: MatchRequest) -> Response:
     """The known claims a text repeats, best first, each with its debunks and narratives."""
     results = list(matcher.match(body.text, body.k))
     ids = [r.claim_id for r in results]
-    claims = {n.id: n for n in store.get_nodes(ids)}
-    edges = store.adjacent(ids, [EdgeType.DEBUNKS, EdgeType.PART_OF])
-    others = {
-        n.id: n
-        for n in store.get_nodes(
-            sorted({e.source if e.type is EdgeType.DEBUNKS else e.target for e in edges})
-        )
-    }
+    with store.reading():
+        claims = {n.id: n for n in store.get_nodes(ids)}
+        edges = store.adjacent(ids, [EdgeType.DEBUNKS, EdgeType.PART_OF])
+        ends = sorted({e.source if e.type is EdgeType.DEBUNKS else e.target for e in edges})
+        others = {n.id: n for n in store.get_nodes(ends)}
     out = []
     for result, claim_id in zip(results, ids, strict=True):
         if claim_id not in claims:

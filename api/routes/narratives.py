@@ -53,17 +53,22 @@ def list_narratives(
 @router.get("/{narrative_id}", response_model=NarrativeDetail, responses={**ERROR_RESPONSES, **NOT_FOUND})
 def get_narrative(store: StoreDep, narrative_id: _NarrativeId) -> NarrativeDetail:
     """A narrative with its newest claims, sub-narratives, wider narratives, countries and outlets."""
-    narrative = node_of(store, narrative_id, NodeLabel.NARRATIVE)
-    page = store.find_nodes(NodeLabel.CLAIM, linked=[narrative.id], order_by="-date", limit=_DETAIL_CLAIMS)
-    claim_ids = [e.source for e in store.edges_of(narrative.id, [EdgeType.PART_OF])]
-    return NarrativeDetail(
-        narrative=NodeOut.of(narrative, sources=True),
-        claims=NodeList(data=nodes_out(page.items), count=page.total, offset=0, limit=_DETAIL_CLAIMS),
-        sub_narratives=nodes_out(neighbours(store, narrative.id, EdgeType.SUBNARRATIVE_OF, outgoing=False)),
-        parents=nodes_out(neighbours(store, narrative.id, EdgeType.SUBNARRATIVE_OF, outgoing=True)),
-        countries=counted_through(store, claim_ids, EdgeType.CONCERNS),
-        outlets=counted_through(store, claim_ids, EdgeType.PUBLISHED_BY),
-    )
+    with store.reading():
+        narrative = node_of(store, narrative_id, NodeLabel.NARRATIVE)
+        page = store.find_nodes(
+            NodeLabel.CLAIM, linked=[narrative.id], order_by="-date", limit=_DETAIL_CLAIMS
+        )
+        claim_ids = [e.source for e in store.edges_of(narrative.id, [EdgeType.PART_OF])]
+        return NarrativeDetail(
+            narrative=NodeOut.of(narrative, sources=True),
+            claims=NodeList(data=nodes_out(page.items), count=page.total, offset=0, limit=_DETAIL_CLAIMS),
+            sub_narratives=nodes_out(
+                neighbours(store, narrative.id, EdgeType.SUBNARRATIVE_OF, outgoing=False)
+            ),
+            parents=nodes_out(neighbours(store, narrative.id, EdgeType.SUBNARRATIVE_OF, outgoing=True)),
+            countries=counted_through(store, claim_ids, EdgeType.CONCERNS),
+            outlets=counted_through(store, claim_ids, EdgeType.PUBLISHED_BY),
+        )
 
 
 def _sighting(s: Any) -> Sighting | None:
@@ -89,11 +94,12 @@ def get_timeline(
     ] = None,
 ) -> TimelineOut:
     """When the narrative (and its strands) was first and last seen, per month, comebacks and carriers."""
-    narrative = node_of(store, narrative_id, NodeLabel.NARRATIVE)
     # Imported here: the analysis stack (scikit-learn, scipy) loads only for a timeline.
     from graph.analysis.timeline import timeline
 
-    t = timeline(store, narrative.id, gap_days or settings.comeback_gap_days, settings=settings)
+    with store.reading():
+        narrative = node_of(store, narrative_id, NodeLabel.NARRATIVE)
+        t = timeline(store, narrative.id, gap_days or settings.comeback_gap_days, settings=settings)
     return TimelineOut(
         id=t.id,
         kind=t.kind,

@@ -3,6 +3,9 @@ answer the same inputs with the same outputs."""
 
 from __future__ import annotations
 
+import contextlib
+import threading
+
 import pytest
 
 from graph.exc import LimitExceededError, MissingEndpointError, NotFoundError, OntologyError
@@ -220,6 +223,60 @@ def test_reads_refuse_changes_in_place(store: GraphStore, story: dict[str, Node]
     assert {**node.properties, "title": "a copy"}["title"] == "a copy"  # copies change freely
     assert store.get_node(story["kz"].id) == node
     assert store.adjacent([story["kz"].id], [E.SIMILAR_TO])[0].properties["score"] == 0.9
+
+
+def _view(store: GraphStore, story: dict[str, Node]) -> list[object]:
+    """Every kind of read, of one small graph."""
+    kz, nato = story["kz"].id, story["nato"].id
+    return [
+        store.get_node(kz),
+        store.get_nodes([nato, kz, "claim:00000000000000000000"]),
+        store.adjacent([kz]),
+        store.edges_of(story["KZ"].id, [E.CONCERNS]),
+        store.neighbour_ids([kz]),
+        store.edges_among([kz, story["cr"].id, story["KZ"].id]),
+        store.degrees([kz, nato]),
+        store.find_nodes(L.CLAIM, query="kazakhstan", order_by="id"),
+        store.neighbourhood(kz, depth=2),
+        store.shortest_paths(kz, nato, max_length=4, k=3),
+        store.counts(),
+    ]
+
+
+def test_reads_together_answer_as_reads_alone(store: GraphStore, story: dict[str, Node]) -> None:
+    alone = _view(store, story)
+    with store.reading():
+        assert _view(store, story) == alone
+        with store.reading():  # blocks nest
+            assert _view(store, story) == alone
+        assert store.get_node(story["kz"].id) == alone[0]
+    with pytest.raises(NotFoundError), store.reading():
+        store.get_node(story["kz"].id)
+        store.get_node("claim:00000000000000000000")
+    assert _view(store, story) == alone  # a block that raised is closed
+
+
+def test_reading_blocks_of_concurrent_threads_stay_apart(store: GraphStore, story: dict[str, Node]) -> None:
+    """Each request thread reads in its own block (or in none): a block is never another's."""
+    expected = _view(store, story)
+    failures: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def reader(in_block: bool) -> None:
+        try:
+            start.wait()
+            for _ in range(15):
+                with store.reading() if in_block else contextlib.nullcontext():
+                    assert _view(store, story) == expected
+        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+            failures.append(exc)
+
+    threads = [threading.Thread(target=reader, args=(i < 3,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not failures, failures[0]
 
 
 def test_every_write_is_read_after_reads_before_it(store: GraphStore, story: dict[str, Node]) -> None:

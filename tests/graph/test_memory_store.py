@@ -73,6 +73,28 @@ def test_a_warm_store_indexes_again_what_it_re_reads(tmp_path: Path) -> None:
     assert [n.id for n in served.find_nodes(NodeLabel.CLAIM, query="claim").items] == [claim(3).id]
 
 
+def test_a_reading_block_sees_one_state_of_the_graph(tmp_path: Path) -> None:
+    store, other_instance = MemoryStore(tmp_path), MemoryStore(tmp_path)
+    store.upsert([claim(1)])
+    written = threading.Event()
+
+    def write_from_another_thread() -> None:
+        store.upsert([claim(2)])
+        written.set()
+
+    with store.reading():
+        assert store.counts().nodes["Claim"] == 1
+        other_instance.upsert([claim(3)])  # as another process would: through the data file
+        writer = threading.Thread(target=write_from_another_thread)
+        writer.start()
+        assert not written.wait(0.3)  # held back until the block ends
+        assert store.counts().nodes["Claim"] == 1
+        assert store.get_nodes([claim(i).id for i in (1, 2, 3)]) == [store.get_node(claim(1).id)]
+    writer.join()
+    assert written.is_set()
+    assert {n.properties["title"] for n in store.iter_nodes()} == {"claim 1", "claim 2", "claim 3"}
+
+
 def test_writes_leave_no_temporary_files(tmp_path: Path) -> None:
     store = MemoryStore(tmp_path)
     store.upsert([claim(1)])
