@@ -143,6 +143,8 @@ def build_network(view: GraphView, *, physics_limit: int = PHYSICS_LIMIT) -> Net
             "rank": rank[node.id],
             "anchor": may_cover_nodes(node, view.focus),
         }
+        if options["anchor"]:
+            options["name"] = short(node_caption(node))  # its caption in the zoomed-out overview
         if focus:
             options["font"] = {"size": 16, "face": "system-ui, sans-serif", "bold": True}
         net.nodes.append(options)

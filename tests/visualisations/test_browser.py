@@ -14,11 +14,12 @@ from typing import Any
 import pytest
 
 from graph.memory import MemoryStore
-from graph.ontology import EdgeType
+from graph.ontology import EdgeType, NodeLabel
 from tests.visualisations.browser import console_errors, drawn_nodes, requested_urls, wait_ready
 from tests.visualisations.conftest import HREF_TITLE, TOKEN, XSS_TITLE
 from tests.visualisations.synthetic import Synthetic
 from visualisations.html import network_html
+from visualisations.style import node_caption, short
 from visualisations.views import (
     ViewFormat,
     ViewKind,
@@ -205,6 +206,13 @@ def test_explorer_searches_expands_and_records_a_verdict(
     )
     free = {i for i, label in labels.items() if label in ("Narrative", "Country")} | {ids.claims[0]}
     assert [c for c in _clashes(captions, shapes) if c[0] not in free] == []
+    # Zoomed far out, the node last expanded is named first in the overview, then anchors only.
+    driver.execute_script("window.explorerNetwork.moveTo({scale: 0.05});")
+    wait.until(lambda d: d.execute_script("return window.explorerOverview().length > 0"))
+    named = driver.execute_script("return window.explorerOverview()")
+    assert named[0]["id"] == ids.claims[0]
+    assert all(labels[b["id"]] in ("Narrative", "Country") for b in named[1:])
+    assert _clashes(named, named) == []
     assert console_errors(driver) == []
 
 
@@ -317,6 +325,36 @@ def test_no_caption_covers_another_caption_or_node_and_the_centre_keeps_its_own(
     hidden = [i for i in headings if i not in shown]
     assert all(headings[i] for i in hidden)
     assert console_errors(offline_browser) == []
+
+
+def test_a_view_framed_whole_names_its_focus_and_anchors_until_zoomed_in(
+    graph_store: Graph, offline_browser: Any, tmp_path: Path, screenshots: Path
+) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    store, ids, _ = graph_store
+    centre = ids.countries[0]
+    view = neighbourhood_view(store, centre, depth=3, limit=1000)
+    page = tmp_path / "overview.html"
+    page.write_text(network_html(view), encoding="utf-8")
+    driver = offline_browser
+    _open(driver, page)
+    driver.save_screenshot(str(screenshots / "view-overview-1000.png"))
+    # Framed whole, a node's own caption (13 px, the focus's 16 px) is drawn too small to read.
+    assert 16 * driver.execute_script("return window.viewNetwork.getScale()") < 9
+    named = driver.execute_script("return window.viewOverview()")
+    by_id = {n.id: n for n in view.subgraph.nodes}
+    assert named[0]["id"] == centre
+    assert 3 <= len(named) <= 12
+    assert all(by_id[b["id"]].label in (NodeLabel.NARRATIVE, NodeLabel.COUNTRY) for b in named[1:])
+    assert all(b["text"] == short(node_caption(by_id[b["id"]])) for b in named)
+    assert _clashes(named, named) == []
+    # Zoomed in until the nodes' own captions read, the overview steps back.
+    driver.execute_script("window.viewNetwork.moveTo({scale: 1.0});")
+    WebDriverWait(driver, 10, poll_frequency=0.05).until(
+        lambda d: d.execute_script("return window.viewOverview().length") == 0
+    )
+    assert console_errors(driver) == []
 
 
 _SVG_BOXES = """

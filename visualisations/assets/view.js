@@ -28,14 +28,17 @@
   var ranked = [];
   var byId = {};
   var anchor = {};
+  var name = {};
   var nodes = data.network.nodes.map(function (n) {
     n.title = tip(n.tip);
     ranked[n.rank] = n.id;
     byId[n.id] = n;
     anchor[n.id] = n.anchor;
+    name[n.id] = n.name;
     delete n.tip;
     delete n.rank;
     delete n.anchor;
+    delete n.name;
     return n;
   });
   var edges = data.network.edges.map(function (e) { e.title = tip(e.tip); delete e.tip; return e; });
@@ -46,6 +49,12 @@
     options
   );
   window.viewNetwork = network;
+  window.viewOverview = narrativeCaptions.overview(
+    network,
+    function () { return ranked; },
+    function (id) { return name[id]; },
+    12
+  );
 
   // A node's options without its caption. All of them, not the label alone: setting them re-applies
   // the node's group, which would otherwise repaint it in the group's default colour. Not its

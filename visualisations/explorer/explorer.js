@@ -133,6 +133,10 @@
                  forceAtlas2Based: { gravitationalConstant: -60, springLength: 90, avoidOverlap: 0.4 } }
     });
     window.explorerNetwork = network;
+    window.explorerOverview = narrativeCaptions.overview(network, captionOrder, function (id) {
+      var node = nodes.get(id);
+      return node && named(id) ? shorten(caption(node.raw), 40) : "";
+    }, 12);
     network.on("stabilizationIterationsDone", function () {
       network.setOptions({ physics: { enabled: false } });
       network.fit();
@@ -148,9 +152,19 @@
   }
 
   // Captions as the views draw them (`captions.js`): the node last expanded first, then the nodes
-  // in the order they came; narratives and countries may name themselves over other nodes. The
-  // others show on hover. The graph moves as it grows, so every caption comes back first and is
-  // measured in a new drawing.
+  // in the order they came; it, narratives and countries may name themselves over other nodes, and
+  // are named in the overview when zoomed out. The others show on hover. The graph moves as it
+  // grows, so every caption comes back first and is measured in a new drawing.
+  function captionOrder() {
+    var order = nodes.getIds().filter(function (id) { return id !== expanded; });
+    if (expanded && nodes.get(expanded)) { order.unshift(expanded); }
+    return order;
+  }
+
+  function named(id) {
+    return id === expanded || ANCHORS.indexOf(nodes.get(id).raw.label) >= 0;
+  }
+
   function recaption() {
     window.explorerSettled = false;
     var back = nodes.get({ filter: function (n) { return n.label === ""; } }).map(function (n) {
@@ -158,11 +172,7 @@
     });
     if (back.length) { nodes.update(back); }
     network.once("afterDrawing", function () {
-      var order = nodes.getIds().filter(function (id) { return id !== expanded; });
-      if (expanded && nodes.get(expanded)) { order.unshift(expanded); }
-      var hidden = narrativeCaptions.crowded(network, order, function (id) {
-        return id === expanded || ANCHORS.indexOf(nodes.get(id).raw.label) >= 0;
-      });
+      var hidden = narrativeCaptions.crowded(network, captionOrder(), named);
       if (hidden.length) { nodes.update(hidden.map(function (id) { return { id: id, label: "" }; })); }
       window.explorerSettled = true;
     });
