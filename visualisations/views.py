@@ -236,6 +236,11 @@ def build(store: GraphStore, request: ViewRequest, *, max_limit: int = 5000) -> 
     """What a request draws, checked against the limits."""
     if not 1 <= request.limit <= max_limit:
         raise LimitExceededError(f"limit must be between 1 and {max_limit}, got {request.limit}")
+    with store.reading():
+        return _build(store, request)
+
+
+def _build(store: GraphStore, request: ViewRequest) -> GraphView | TimelineData:
     kind = request.kind
     if kind is ViewKind.NEIGHBOURHOOD:
         return neighbourhood_view(

@@ -79,7 +79,8 @@ def export(
         sub = store.neighbourhood(id, depth=depth, limit=limit)
         nodes, edges, scope = sub.nodes, sub.edges, id
     elif narrative:
-        nodes, edges = narrative_scope(store, node_of(store, narrative, NodeLabel.NARRATIVE).id)
+        with store.reading():
+            nodes, edges = narrative_scope(store, node_of(store, narrative, NodeLabel.NARRATIVE).id)
         scope = narrative
     else:
         nodes, edges = whole(store)
