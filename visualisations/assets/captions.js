@@ -3,7 +3,7 @@
 var narrativeCaptions = (function () {
   "use strict";
 
-  var READABLE_PX = 9;  // a node's own caption, drawn smaller on screen, is given an overview one
+  var READABLE_PX = 6;  // a node's own caption, drawn smaller on screen, is given an overview one
   var OVERVIEW_PX = 12;  // the size, on screen, of an overview caption
 
   function overlap(a, b) {
@@ -42,11 +42,11 @@ var narrativeCaptions = (function () {
   }
 
   // Framed whole, a large network is drawn so small that vis-network leaves out every caption (under
-  // 5 px) or draws it too small to read, and the picture names nothing. Then the best-ranked of the
-  // nodes that have a `name` (the focus, narratives, countries) are named at a readable size, below
-  // their node on a light band that covers any tiny caption there, none over another and at most
-  // `most`; `order()` gives the ranking at each drawing. A node's own caption takes over again once
-  // zooming in makes it readable. Drawn on the canvas as text, never as markup. Returns a function
+  // 5 px) or fades it out, and the picture names nothing. Then the best-ranked of the nodes that
+  // have a `name` (the focus, narratives, countries) are named at a readable size, below their node
+  // on a light band that covers any faded caption there, none over another and at most `most`;
+  // `order()` gives the ranking at each drawing. A node's own caption takes over again once zooming
+  // in draws it at 6 px or more. Drawn on the canvas as text, never as markup. Returns a function
   // that tells which nodes the last drawing named, with their bands (in canvas units).
   function overview(network, order, name, most) {
     var named = [];
