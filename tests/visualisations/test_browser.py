@@ -206,10 +206,12 @@ def test_explorer_searches_expands_and_records_a_verdict(
     )
     free = {i for i, label in labels.items() if label in ("Narrative", "Country")} | {ids.claims[0]}
     assert [c for c in _clashes(captions, shapes) if c[0] not in free] == []
-    # Zoomed far out, the node last expanded is named first in the overview, then anchors only.
-    driver.execute_script("window.explorerNetwork.moveTo({scale: 0.05});")
+    # Zoomed out (captions at 4 px), the node last expanded is named first in the overview, then
+    # anchors only.
+    driver.execute_script("window.explorerNetwork.moveTo({scale: 0.3});")
     wait.until(lambda d: d.execute_script("return window.explorerOverview().length > 0"))
     named = driver.execute_script("return window.explorerOverview()")
+    driver.save_screenshot(str(screenshots / "explorer-overview.png"))
     assert named[0]["id"] == ids.claims[0]
     assert all(labels[b["id"]] in ("Narrative", "Country") for b in named[1:])
     assert _clashes(named, named) == []
