@@ -13,7 +13,9 @@ from typing import Any
 
 import pytest
 
+from graph.ids import make_id
 from graph.memory import MemoryStore
+from graph.model import Edge, Node, Source
 from graph.ontology import EdgeType, NodeLabel
 from tests.visualisations.browser import console_errors, drawn_nodes, requested_urls, wait_ready
 from tests.visualisations.conftest import HREF_TITLE, TOKEN, XSS_TITLE
@@ -356,6 +358,40 @@ def test_a_view_framed_whole_names_its_focus_and_anchors_until_zoomed_in(
     WebDriverWait(driver, 10, poll_frequency=0.05).until(
         lambda d: d.execute_script("return window.viewOverview().length") == 0
     )
+    assert console_errors(driver) == []
+
+
+def test_overview_names_are_drawn_as_text_and_run_nothing(offline_browser: Any, tmp_path: Path) -> None:
+    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    store = MemoryStore(None)
+    src = Source("hostile", "narratives.csv", "line 1")
+    narratives = [
+        Node(make_id(NodeLabel.NARRATIVE, n), NodeLabel.NARRATIVE, {"name": n, "kind": "keyword"}, [src])
+        for n in (XSS_TITLE, HREF_TITLE)
+    ]
+    claims = [
+        Node(make_id(NodeLabel.CLAIM, f"claim {i}"), NodeLabel.CLAIM, {"title": f"Claim {i}"}, [src])
+        for i in range(6)
+    ]
+    edges = [Edge(EdgeType.PART_OF, c.id, n.id, {}, [src]) for c in claims for n in narratives]
+    store.upsert([*narratives, *claims], edges)
+    driver = offline_browser
+    for narrative in narratives:  # each as the focus, which the overview names first
+        page = tmp_path / "hostile-overview.html"
+        view = neighbourhood_view(store, narrative.id, depth=2, limit=50)
+        page.write_text(network_html(view), encoding="utf-8")
+        _open(driver, page)
+        driver.execute_script("window.viewNetwork.moveTo({scale: 0.2});")
+        WebDriverWait(driver, 10, poll_frequency=0.05).until(
+            lambda d: d.execute_script("return window.viewOverview().length") > 0
+        )
+        first = driver.execute_script("return window.viewOverview()")[0]
+        assert (first["id"], first["text"]) == (narrative.id, short(narrative.properties["name"]))
+        assert driver.execute_script("return document.querySelectorAll('img, a, b').length") == 0
+        with pytest.raises(NoAlertPresentException):
+            driver.switch_to.alert.text  # noqa: B018 - reading it is the check
     assert console_errors(driver) == []
 
 
