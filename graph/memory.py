@@ -173,9 +173,7 @@ class MemoryStore(GraphStore):
     @contextmanager
     def reading(self) -> Iterator[None]:
         # The lock keeps this process's writers out; not refreshing keeps another process's out.
-        with self._lock:
-            if not self._held:
-                self._refresh()
+        with self._reading():
             self._held += 1
             try:
                 yield

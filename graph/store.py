@@ -283,31 +283,20 @@ class GraphStore(ABC):
         if not 1 <= k <= MAX_PATHS:
             raise LimitExceededError(f"k must be between 1 and {MAX_PATHS}, got {k}")
         with self.reading():
-            return self._shortest_paths(source, target, max_length, k, hub_degree, edge_types)
-
-    def _shortest_paths(
-        self,
-        source: str,
-        target: str,
-        max_length: int,
-        k: int,
-        hub_degree: int | None,
-        edge_types: Sequence[EdgeType] | None,
-    ) -> list[GraphPath]:
-        ends = self.get_nodes([source, target])
-        if len({n.id for n in ends}) < len({source, target}):
-            missing = {source, target} - {n.id for n in ends}
-            raise NotFoundError(f"no node with id {sorted(missing)[0]!r}")
-        if source == target:
-            return [GraphPath(ends[:1], [])]
-        adjacency, edge_of = self._explore(source, target, max_length, hub_degree, edge_types)
-        found = _enumerate_paths(adjacency, source, target, max_length, k)
-        result = []
-        for ids in found:
-            hops = [edge_of[frozenset((a, b))] for a, b in zip(ids, ids[1:], strict=False)]
-            by_id = {n.id: n for n in self.get_nodes(ids)}
-            result.append(GraphPath([by_id[i] for i in ids], hops))
-        return result
+            ends = self.get_nodes([source, target])
+            if len({n.id for n in ends}) < len({source, target}):
+                missing = {source, target} - {n.id for n in ends}
+                raise NotFoundError(f"no node with id {sorted(missing)[0]!r}")
+            if source == target:
+                return [GraphPath(ends[:1], [])]
+            adjacency, edge_of = self._explore(source, target, max_length, hub_degree, edge_types)
+            found = _enumerate_paths(adjacency, source, target, max_length, k)
+            result = []
+            for ids in found:
+                hops = [edge_of[frozenset((a, b))] for a, b in zip(ids, ids[1:], strict=False)]
+                by_id = {n.id: n for n in self.get_nodes(ids)}
+                result.append(GraphPath([by_id[i] for i in ids], hops))
+            return result
 
     def _explore(
         self,
