@@ -15,6 +15,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi_offline import FastAPIOffline
 
 from api.deps import build_matcher
 from api.errors import install_error_handlers
@@ -85,7 +86,10 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             if owned:
                 app.state.store.close()
 
-    app = FastAPI(
+    # The interactive docs (/docs) with their script and styles served by this server, not a CDN:
+    # analysts on a closed network get them too. No /redoc: its page fetches a logo from its CDN.
+    app = FastAPIOffline(
+        redoc_url=None,
         title="narrative-graph",
         version="0.1.0",
         description=DESCRIPTION,

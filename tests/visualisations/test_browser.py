@@ -263,6 +263,33 @@ def test_embedded_view_from_api_draws_in_an_iframe(
     driver.save_screenshot(str(screenshots / "view-country-from-api.png"))
 
 
+def test_api_docs_draw_from_this_server_alone(live_api: str, online_browser: Any, screenshots: Path) -> None:
+    """/docs renders the OpenAPI document with its script and styles from the API itself: on a
+    closed network it still works, and it never calls out to a CDN."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver = online_browser
+    wait = WebDriverWait(driver, 30, poll_frequency=0.1)
+    driver.get_log("browser")
+    driver.get_log("performance")
+    driver.get(live_api + "/docs")
+    wait.until(lambda d: d.execute_script("return document.querySelectorAll('.opblock').length > 0"))
+    paths = driver.execute_script(
+        "return Array.from(document.querySelectorAll('.opblock-summary-path'))"
+        ".map(function (e) { return e.getAttribute('data-path'); })"
+    )
+    spec = driver.execute_script(
+        "return fetch('/openapi.json').then(function (r) { return r.json(); })"
+        ".then(function (s) { return Object.keys(s.paths); })"
+    )
+    assert set(spec) <= set(paths), sorted(set(spec) - set(paths))
+    assert {"/claims/{claim_id}", "/graph/neighbourhood", "/match"} <= set(paths)
+    driver.save_screenshot(str(screenshots / "api-docs.png"))
+    outside = [u for u in requested_urls(driver) if not u.startswith((live_api, *LOCAL_SCHEMES))]
+    assert outside == []
+    assert console_errors(driver) == []
+
+
 # In canvas coordinates: the box of every caption drawn (vis-network keeps each node's last drawn
 # caption box on its label module) and the box of every node's shape.
 _BOXES = """
