@@ -44,19 +44,6 @@ def machine() -> dict[str, Any]:
     }
 
 
-def speed_probe(rounds: int = 15) -> float:
-    """Milliseconds a fixed piece of pure-Python work takes (median of `rounds`): how fast this
-    machine is at this moment. On a shared machine it moves with the neighbours' load, and with it
-    every absolute figure; a slow probe beside a missed goal says the machine was slow, not the code."""
-    times = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        table = {f"k{i}": i for i in range(20_000)}
-        sum(table[f"k{i}"] for i in range(0, 20_000, 3))
-        times.append((time.perf_counter() - started) * 1000)
-    return sorted(times)[rounds // 2]
-
-
 def _script(args: list[str], timeout: int = 3600) -> Any:
     """Runs one benchmark script with --json; its stdout is the JSON, its stderr goes to ours."""
     out = subprocess.run(
@@ -285,11 +272,9 @@ def main(argv: list[str] | None = None) -> int:
         uri = server.uri
     bench = Bench(args.shared, uri)
     errors: dict[str, str] = {}
-    probes: dict[str, float] = {}
     started = time.perf_counter()
     try:
         for step in steps:
-            probes[f"before {step}"] = speed_probe()
             console.print(f"[bold]bench:[/bold] {step} …", highlight=False)
             try:
                 getattr(bench, step)()
@@ -299,9 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if server is not None:
             server.stop()
-    probes["at the end"] = speed_probe()
     info = machine()
-    info["speed_probe_ms"] = probes
     table = Table(
         title=f"narrative-graph benchmarks — {info['cores']} cores, {info['memory_gib']} GiB, "
         f"Python {info['python']}, {time.perf_counter() - started:.0f} s"
@@ -320,11 +303,6 @@ def main(argv: list[str] | None = None) -> int:
             r["goal"],
         )
     console.print(table)
-    console.print(
-        "machine speed probe (a fixed pure-Python task, median ms; lower is faster, and a shared machine "
-        "moves it): " + ", ".join(f"{name} {ms:.1f}" for name, ms in probes.items()),
-        highlight=False,
-    )
     for step, error in errors.items():
         console.print(f"[red]{step}: {error}[/red]", highlight=False)
     args.json.write_text(
