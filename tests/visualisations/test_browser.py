@@ -154,6 +154,9 @@ def test_explorer_searches_expands_and_records_a_verdict(
     wait.until(lambda d: d.execute_script("return window.explorerReady === true"))
     wait.until(lambda d: d.find_element("id", "claim-title").text == XSS_TITLE)
     wait.until(lambda d: len(d.find_elements("css selector", "#claim-similar button")) >= 2)
+    # A claim with no debunk and no narrative says so under each heading, rather than leaving it empty.
+    for section in ("claim-debunks", "claim-narratives"):
+        assert driver.find_element("id", section).text == "None recorded"
     expected = len(store.neighbourhood(xss, depth=1, limit=150).nodes)
     drawn = driver.execute_script("return Object.keys(window.explorerNetwork.getPositions()).length")
     assert drawn == expected

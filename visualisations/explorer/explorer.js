@@ -302,6 +302,7 @@
       if (!detail.debunks.length) { debunks.appendChild(el("li", "None recorded")); }
       var narratives = $("claim-narratives"); clear(narratives);
       detail.narratives.forEach(function (n) { narratives.appendChild(el("li", caption(n))); });
+      if (!detail.narratives.length) { narratives.appendChild(el("li", "None recorded")); }
       var similar = $("claim-similar"); clear(similar);
       detail.similar.forEach(function (s) {
         var item = el("li", caption(s.claim));
