@@ -485,7 +485,8 @@ class MatchRequest(_Model):
     )
 
     text: str = Field(min_length=1, max_length=100_000, description="The text to match.")
-    k: int = Field(10, ge=1, le=100, description="Most matches to return.")
+    # Strict: JSON `true` is not the number 1 (the document says integer, and so does the check).
+    k: int = Field(10, ge=1, le=100, strict=True, description="Most matches to return.")
 
 
 class MatchOut(_Model):
