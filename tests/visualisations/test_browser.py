@@ -157,6 +157,9 @@ def test_explorer_searches_expands_and_records_a_verdict(
     # A claim with no debunk and no narrative says so under each heading, rather than leaving it empty.
     for section in ("claim-debunks", "claim-narratives"):
         assert driver.find_element("id", section).text == "None recorded"
+    # Each similar claim shows its date, which tells apart cases logged under one title.
+    similar = [li.text for li in driver.find_elements("css selector", "#claim-similar li")]
+    assert any(t.startswith(HREF_TITLE) and "2022-02-03" in t for t in similar), similar
     expected = len(store.neighbourhood(xss, depth=1, limit=150).nodes)
     drawn = driver.execute_script("return Object.keys(window.explorerNetwork.getPositions()).length")
     assert drawn == expected

@@ -306,6 +306,9 @@
       var similar = $("claim-similar"); clear(similar);
       detail.similar.forEach(function (s) {
         var item = el("li", caption(s.claim));
+        // The date tells apart cases logged under one title (the same claim, published again).
+        var when = (s.claim.properties || {}).date;
+        if (when) { item.appendChild(el("span", String(when), "score")); }
         item.appendChild(el("span", s.score.toFixed(2) + " " + s.method, "score"));
         item.appendChild(el("span", " " + s.verdict, "score verdict-" + s.verdict));
         if (token()) {
