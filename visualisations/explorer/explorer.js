@@ -306,9 +306,12 @@
       var similar = $("claim-similar"); clear(similar);
       detail.similar.forEach(function (s) {
         var item = el("li", caption(s.claim));
-        // The date tells apart cases logged under one title (the same claim, published again).
-        var when = (s.claim.properties || {}).date;
-        if (when) { item.appendChild(el("span", String(when), "score")); }
+        // Date and languages tell apart cases logged under one title (the same claim published
+        // again, often the same day in another language).
+        var sp = s.claim.properties || {};
+        var langs = Array.isArray(sp.languages) ? sp.languages.map(String).join(", ") : "";
+        var about = [sp.date ? String(sp.date) : "", langs].filter(Boolean).join(" · ");
+        if (about) { item.appendChild(el("span", about, "score")); }
         item.appendChild(el("span", s.score.toFixed(2) + " " + s.method, "score"));
         item.appendChild(el("span", " " + s.verdict, "score verdict-" + s.verdict));
         if (token()) {
