@@ -22,6 +22,8 @@
   }
 
   function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
+  // A list of the claim panel that came out empty says so, rather than leaving its heading bare.
+  function saysNone(list, text) { if (!list.firstChild) { list.appendChild(el("li", text)); } }
 
   function status(text) { $("status").textContent = text; }
 
@@ -299,10 +301,10 @@
         link(item, dp.url);
         debunks.appendChild(item);
       });
-      if (!detail.debunks.length) { debunks.appendChild(el("li", "None recorded")); }
+      saysNone(debunks, "None recorded");
       var narratives = $("claim-narratives"); clear(narratives);
       detail.narratives.forEach(function (n) { narratives.appendChild(el("li", caption(n))); });
-      if (!detail.narratives.length) { narratives.appendChild(el("li", "None recorded")); }
+      saysNone(narratives, "None recorded");
       var similar = $("claim-similar"); clear(similar);
       detail.similar.forEach(function (s) {
         var item = el("li", caption(s.claim));
@@ -320,7 +322,7 @@
         }
         similar.appendChild(item);
       });
-      if (!detail.similar.length) { similar.appendChild(el("li", "None")); }
+      saysNone(similar, "None");
       embed(id);
     }).catch(function (err) { status(err.message); });
   }
