@@ -9,6 +9,9 @@ child process on 127.0.0.1, then measures p50/p95 of `/claims?q=`, `/claims/{id}
 clients over a mix of the four. Request counts are bounded; nothing leaves the loopback interface.
 Before anything is timed, `--warm-up` other requests per endpoint warm the workers and the server
 (Neo4j's JIT and query plans): timed cold, the first requests after a load measure compilation.
+Before the server starts, the neighbourhood's baseline is timed in this process on the same centres:
+the walk on the store's primitives alone, one call per level. The machine's speed changes by the hour
+here; a figure and its baseline from one run move together.
 
 The server runs `--workers` uvicorn processes (as `narratives serve --workers`). The client is kept
 light (stdlib `http.client`, one keep-alive connection per client thread) because it shares the
@@ -40,7 +43,7 @@ if str(ROOT) not in sys.path:
 from graph.factory import open_store  # noqa: E402 - after the path fix for a standalone run
 from graph.ontology import NodeLabel  # noqa: E402
 from graph.settings import Settings  # noqa: E402
-from graph.store import GraphStore  # noqa: E402
+from graph.store import GraphStore, walk_neighbourhood  # noqa: E402
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +137,20 @@ def _samples(store: GraphStore, n: int, seed: int) -> tuple[list[str], list[str]
     return words, [c.id for c in picked], centres, texts
 
 
+def _level_by_level(store: GraphStore, centres: list[str], warm: list[str]) -> dict[str, float]:
+    """The baseline for the neighbourhood, in the same run: the same centres walked in this process
+    on the store's primitives alone, one call (on Neo4j one transaction) per level, as a store
+    without the walk's shortcuts answers. No HTTP, so it is timed with less work than the API."""
+    for centre in warm:
+        walk_neighbourhood(store, centre, 2, None, None, 500)
+    ms = []
+    for centre in centres:
+        started = time.perf_counter()
+        walk_neighbourhood(store, centre, 2, None, None, 500)
+        ms.append((time.perf_counter() - started) * 1000)
+    return _figures(ms)
+
+
 def _timed(client: Client, requests: list[Request]) -> list[float]:
     out = []
     for request in requests:
@@ -149,6 +166,12 @@ def _timed(client: Client, requests: list[Request]) -> list[float]:
 def _percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _figures(ms: list[float]) -> dict[str, float]:
+    """p50 and p95 of timings in milliseconds, and how many."""
+    p50, p95 = round(statistics.median(ms), 2), round(_percentile(ms, 0.95), 2)
+    return {"p50_ms": p50, "p95_ms": p95, "n": len(ms)}
 
 
 def _throughput(port: int, requests: list[Request], clients: int) -> tuple[float, int]:
@@ -263,6 +286,7 @@ def main(argv: list[str] | None = None) -> int:
         counts = store.counts()
         words, claim_ids, centres, texts = _samples(store, args.requests, args.seed)
         warm = _samples(store, args.warm_up, args.seed + 1)
+        baseline = _level_by_level(store, centres, warm[2])
     finally:
         store.close()
     print(note, file=sys.stderr)
@@ -295,17 +319,14 @@ def main(argv: list[str] | None = None) -> int:
             "nodes": sum(counts.nodes.values()),
             "edges": sum(counts.edges.values()),
             "endpoints": {},
+            "neighbourhood_level_by_level_in_process": baseline,
         }
         _warm_up(port, _requests(*warm), args.workers)
         client = Client(port)
         try:
             for name, requests in endpoints.items():
                 ms = _timed(client, requests)
-                figures["endpoints"][name] = {
-                    "p50_ms": round(statistics.median(ms), 2),
-                    "p95_ms": round(_percentile(ms, 0.95), 2),
-                    "n": len(ms),
-                }
+                figures["endpoints"][name] = _figures(ms)
         finally:
             client.close()
         rng = random.Random(args.seed)
@@ -330,6 +351,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'endpoint':32} {'p50 ms':>8} {'p95 ms':>8}")
         for name, f in figures["endpoints"].items():
             print(f"{name:32} {f['p50_ms']:8.1f} {f['p95_ms']:8.1f}")
+        b = figures["neighbourhood_level_by_level_in_process"]
+        print(f"{'baseline: level by level, no HTTP':32} {b['p50_ms']:8.1f} {b['p95_ms']:8.1f}")
         t = figures["throughput"]
         print(
             f"{t['clients']} clients, mixed: {t['req_per_s']:.0f} req/s over {t['requests']} requests "
