@@ -72,6 +72,11 @@ def _chronological(claim: ClaimRecord) -> tuple[int, str, str]:
     return (0 if claim.date else 1, claim.date or "", claim.id)
 
 
+def earliest(corpus: ClaimCorpus, members: list[int]) -> ClaimRecord:
+    """A group's first claim (undated ones last): its id names the group, its title titles it."""
+    return min((corpus.claims[i] for i in members), key=_chronological)
+
+
 def _counts(values: list[str]) -> dict[str, int]:
     return dict(sorted(Counter(values).items(), key=lambda kv: (-kv[1], kv[0])))
 

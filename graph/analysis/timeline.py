@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from graph.analysis.corpus import ClaimCorpus, ClaimRecord
-from graph.analysis.recurrence import GROUP_PREFIX, build_group, groups_of
+from graph.analysis.recurrence import GROUP_PREFIX, build_group, earliest, group_id, groups_of
 from graph.exc import InvalidInputError, NotFoundError
 from graph.ontology import EdgeType, NodeLabel, label_of
 from graph.settings import Settings
@@ -151,6 +151,15 @@ def _narrative_claims(store: GraphStore, narrative_id: str) -> set[str]:
     }
 
 
+def _group_timeline(
+    store: GraphStore, texts: ClaimCorpus, members: list[int], gap: int, period: str
+) -> Timeline:
+    """The timeline of a recurring claim found in `texts`, its claims read with their context."""
+    corpus = ClaimCorpus.of_claims(store, [texts.claims[i].id for i in members])
+    group = build_group(corpus, list(range(len(corpus))))
+    return build_timeline(group.id, "recurring", group.title, corpus.claims, gap, period)
+
+
 def timeline(
     store: GraphStore,
     node_id: str,
@@ -166,30 +175,25 @@ def timeline(
     threshold = _setting(settings, "recurrence_threshold")
     gap = int(_setting(settings, "comeback_gap_days")) if gap_days is None else gap_days
     if node_id.startswith(GROUP_PREFIX):
-        corpus = ClaimCorpus.from_store(store)
-        for members in groups_of(corpus, threshold):
-            group = build_group(corpus, members)
-            if group.id == node_id:
-                claims = [corpus.claims[i] for i in members]
-                return build_timeline(node_id, "recurring", group.title, claims, gap, period)
+        # Groups are found over every claim's text; only the group's claims are read in full.
+        texts = ClaimCorpus.from_store(store, context=False)
+        for members in groups_of(texts, threshold):
+            if group_id(earliest(texts, members).id) == node_id:
+                return _group_timeline(store, texts, members, gap, period)
         raise NotFoundError(f"no recurring claim with id {node_id!r}")
     label = label_of(node_id)
     node = store.get_node(node_id)
     if label is NodeLabel.NARRATIVE:
-        ids = _narrative_claims(store, node_id)
-        corpus = ClaimCorpus.from_store(store)
-        claims = [corpus.claims[corpus.index[i]] for i in sorted(ids) if i in corpus.index]
+        claims = ClaimCorpus.of_claims(store, _narrative_claims(store, node_id)).claims
         return build_timeline(node_id, "narrative", str(node.get("name", node_id)), claims, gap, period)
     if label is NodeLabel.CLAIM:
-        corpus = ClaimCorpus.from_store(store)
-        if node_id not in corpus.index:
+        texts = ClaimCorpus.from_store(store, context=False)
+        if node_id not in texts.index:
             raise NotFoundError(f"claim {node_id!r} has no text to compare")
-        position = corpus.index[node_id]
-        for members in groups_of(corpus, threshold):
+        position = texts.index[node_id]
+        for members in groups_of(texts, threshold):
             if position in members:
-                group = build_group(corpus, members)
-                claims = [corpus.claims[i] for i in members]
-                return build_timeline(group.id, "recurring", group.title, claims, gap, period)
-        claim = corpus.claims[position]
-        return build_timeline(node_id, "claim", claim.title, [claim], gap, period)
+                return _group_timeline(store, texts, members, gap, period)
+        alone = ClaimCorpus.of_claims(store, [node_id]).claims
+        return build_timeline(node_id, "claim", texts.claims[position].title, alone, gap, period)
     raise InvalidInputError(f"a timeline is drawn for a narrative or a claim, not a {label.value}")

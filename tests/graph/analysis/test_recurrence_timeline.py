@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.analysis.corpus import ClaimRecord
+from graph.analysis.corpus import ClaimCorpus, ClaimRecord
 from graph.analysis.recurrence import recurring_groups
 from graph.analysis.timeline import build_timeline, timeline
 from graph.exc import InvalidInputError, NotFoundError
@@ -47,6 +47,24 @@ def test_narrative_timeline(store: GraphStore) -> None:
     assert [c.date for c in result.comebacks] == expected
     assert [s.period for s in result.shifts] == sorted({d[:4] for d in dates})
     assert sum(s.claims for s in result.shifts) == len(dates)
+    # Read for the narrative's claims alone, it is the timeline the whole store's records give.
+    everything = ClaimCorpus.from_store(store)
+    mine = [c for c in everything.claims if c.id in {*ids["lab"], *ids["repeat"]}]
+    assert result == build_timeline(result.id, "narrative", result.name, mine, 90)
+    assert result.shifts[0].countries[0] == ("Country GE", 3)
+    assert {name for s in result.shifts for name, _ in s.outlets} >= {"Outlet One", "Outlet Six"}
+
+
+def test_records_of_a_few_claims_are_the_whole_stores(store: GraphStore) -> None:
+    ids = seed(store)
+    everything = ClaimCorpus.from_store(store)
+    wanted = [ids["lab"][1], ids["repeat"][0], ids["troops"][0]]
+    # Ids that are no claim, or no node, are left out, as `from_store` has no record of them.
+    few = ClaimCorpus.of_claims(store, [*reversed(wanted), "country:GE", "claim:0000000000", wanted[0]])
+    assert few.claims == [everything.claims[everything.index[i]] for i in sorted(wanted)]
+    assert all(c.countries and c.outlets and c.narratives for c in few.claims)
+    assert few.index == {c.id: n for n, c in enumerate(few.claims)}
+    assert ClaimCorpus.of_claims(store, []).claims == []
 
 
 def test_claim_timeline_is_its_group(store: GraphStore) -> None:
