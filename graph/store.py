@@ -289,58 +289,103 @@ class GraphStore(ABC):
                 raise NotFoundError(f"no node with id {sorted(missing)[0]!r}")
             if source == target:
                 return [GraphPath(ends[:1], [])]
-            adjacency, edge_of = self._explore(source, target, max_length, hub_degree, edge_types)
-            found = _enumerate_paths(adjacency, source, target, max_length, k)
+            # Lengthened a hop at a time: k paths of some length are the answer, and reading on
+            # from both ends to the longest allowed would walk every claim of a country next to them.
+            exploration = _Exploration(self, source, target, hub_degree, edge_types)
+            found: list[list[str]] = []
+            for length in range(1, max_length + 1):
+                found = _enumerate_paths(exploration.within(length), source, target, length, k)
+                if len(found) >= k:
+                    break
             result = []
             for ids in found:
-                hops = [edge_of[frozenset((a, b))] for a, b in zip(ids, ids[1:], strict=False)]
+                hops = [exploration.edge_of[frozenset((a, b))] for a, b in zip(ids, ids[1:], strict=False)]
                 by_id = {n.id: n for n in self.get_nodes(ids)}
                 result.append(GraphPath([by_id[i] for i in ids], hops))
             return result
 
-    def _explore(
+
+class _Exploration:
+    """The edges between two nodes that paths can use, read from both ends a level at a time.
+
+    With the nodes within a - 1 hops of the source and b - 1 hops of the target read, every path of
+    at most a + b hops is among their edges. Each level is read from the end whose next level has
+    fewer edges: a path from a country to a claim is found from the claim's side, not through the
+    country's thousands of claims. A node with more than `hub_degree` edges (the ends excepted) is
+    not passed through, nor read past."""
+
+    def __init__(
         self,
+        store: GraphStore,
         source: str,
         target: str,
-        max_length: int,
         hub_degree: int | None,
         edge_types: Sequence[EdgeType] | None,
-    ) -> tuple[dict[str, set[str]], dict[frozenset[str], Edge]]:
-        """Fetches the edges every path of at most `max_length` hops must use, from both ends."""
-        adjacency: dict[str, set[str]] = defaultdict(set)
-        edge_of: dict[frozenset[str], Edge] = {}
-        hubs: set[str] = set()
-        expanded: set[str] = set()
-        for start, radius in ((source, (max_length + 1) // 2), (target, max_length // 2)):
-            frontier = [start]
-            seen = {start}
-            for _ in range(radius):
-                todo = [n for n in frontier if n not in expanded and n not in hubs]
-                if hub_degree is not None:
-                    degree = self.degrees([n for n in todo if n not in (source, target)])
-                    hubs.update(n for n, d in degree.items() if d > hub_degree)
-                    todo = [n for n in todo if n not in hubs]
-                expanded.update(todo)
-                nxt: set[str] = set()
-                for edge in self.adjacent(todo, edge_types):
-                    pair = frozenset((edge.source, edge.target))
-                    if pair not in edge_of or edge.type.value < edge_of[pair].type.value:
-                        edge_of[pair] = edge
-                    adjacency[edge.source].add(edge.target)
-                    adjacency[edge.target].add(edge.source)
-                    for other in (edge.source, edge.target):
-                        if other not in seen:
-                            seen.add(other)
-                            nxt.add(other)
-                frontier = sorted(nxt)
-        if hub_degree is not None:
-            unknown = [n for n in adjacency if n not in expanded and n not in (source, target)]
-            degree = self.degrees(unknown)
-            hubs.update(n for n, d in degree.items() if d > hub_degree)
-        for hub in hubs:
-            for other in adjacency.pop(hub, set()):
-                adjacency[other].discard(hub)
-        return adjacency, edge_of
+    ) -> None:
+        self._store = store
+        self._ends = (source, target)
+        self._hub_degree = hub_degree
+        self._edge_types = edge_types
+        self.adjacency: dict[str, set[str]] = defaultdict(set)
+        self.edge_of: dict[frozenset[str], Edge] = {}
+        self._degree: dict[str, int] = {}
+        self._hubs: set[str] = set()
+        self._read: set[str] = set()  # nodes whose edges are in `adjacency`
+        # Per end: the nodes reached, the last level reached, and how many levels are read.
+        self._seen = ({source}, {target})
+        self._frontier = [[source], [target]]
+        self._radius = [0, 0]
+
+    def within(self, length: int) -> dict[str, set[str]]:
+        """The adjacency among the nodes that lie on a path of at most `length` hops, hubs left out."""
+        while sum(self._radius) < length:
+            self._widen(min((0, 1), key=self._cost))
+        source, target = self._ends
+        # Distances in what has been read are at most those in the whole graph: a node on a short
+        # enough path is close enough to both ends here too.
+        from_source = _distances(self.adjacency, source, length)
+        from_target = _distances(self.adjacency, target, length)
+        on_path = {n for n, d in from_source.items() if d + from_target.get(n, length + 1) <= length}
+        if self._hub_degree is not None:
+            self._weigh(on_path)
+        keep = on_path - self._hubs
+        return {n: self.adjacency[n] & keep for n in keep}
+
+    def _weigh(self, ids: Iterable[str]) -> None:
+        """Reads the degrees of `ids` not yet known, and so which of them are hubs."""
+        todo = [n for n in ids if n not in self._degree]
+        if not todo:
+            return
+        degree = self._store.degrees(todo)
+        self._degree.update(degree)
+        if self._hub_degree is not None:
+            self._hubs.update(n for n, d in degree.items() if d > self._hub_degree and n not in self._ends)
+
+    def _next(self, end: int) -> list[str]:
+        """The nodes an end reads next: its last level's, hubs and nodes already read left out."""
+        self._weigh(self._frontier[end])
+        return [n for n in self._frontier[end] if n not in self._hubs and n not in self._read]
+
+    def _cost(self, end: int) -> int:
+        return sum(self._degree[n] for n in self._next(end))
+
+    def _widen(self, end: int) -> None:
+        """Reads one more level from an end: the edges of its last level's nodes."""
+        fresh = self._next(end)
+        self._read.update(fresh)
+        for edge in self._store.adjacent(fresh, self._edge_types) if fresh else []:
+            pair = frozenset((edge.source, edge.target))
+            if pair not in self.edge_of or edge.type.value < self.edge_of[pair].type.value:
+                self.edge_of[pair] = edge
+            self.adjacency[edge.source].add(edge.target)
+            self.adjacency[edge.target].add(edge.source)
+        # A node the other end has read already is walked on from the edges it read.
+        seen = self._seen[end]
+        walked = [n for n in self._frontier[end] if n not in self._hubs]
+        reached = {other for n in walked for other in self.adjacency.get(n, ()) if other not in seen}
+        seen |= reached
+        self._frontier[end] = sorted(reached)
+        self._radius[end] += 1
 
 
 class NeighbourhoodReads(Protocol):

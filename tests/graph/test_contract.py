@@ -364,6 +364,60 @@ def test_paths_are_the_same_on_both_stores_shape(store: GraphStore, story: dict[
     assert [[n.id for n in p.nodes] for p in paths] == [[story["kz"].id, story["RU"].id, story["nato"].id]]
 
 
+def _simple_paths(
+    adjacency: dict[str, set[str]], source: str, target: str, max_length: int, passable: set[str]
+) -> list[list[str]]:
+    """Every simple path of at most `max_length` hops through `passable` nodes, by length then ids."""
+    found: list[list[str]] = []
+
+    def walk(path: list[str]) -> None:
+        if path[-1] == target:
+            found.append(path)
+            return
+        if len(path) > max_length or (len(path) > 1 and path[-1] not in passable):
+            return
+        for other in adjacency[path[-1]]:
+            if other not in path:
+                walk([*path, other])
+
+    walk([source])
+    return sorted(found, key=lambda path: (len(path), path))
+
+
+def test_shortest_paths_are_every_short_path_in_order(store: GraphStore) -> None:
+    # A random graph with two countries most claims concern: hubs next to both ends, whichever
+    # end a path is best read from. Each answer is checked against every simple path.
+    import random
+
+    rng = random.Random(5)
+    claims = [claim(f"Claim number {i}", f"2020-01-{1 + i % 28:02d}") for i in range(40)]
+    places = [country("RU", "Russia"), country("UA", "Ukraine"), country("GE", "Georgia")]
+    stories = [narrative(f"Story {i}") for i in range(6)]
+    edges = [link(E.CONCERNS, c, places[0]) for c in claims if rng.random() < 0.7]
+    edges += [link(E.CONCERNS, c, places[1]) for c in claims if rng.random() < 0.5]
+    edges += [link(E.CONCERNS, c, places[2]) for c in claims[:3]]
+    edges += [link(E.PART_OF, c, rng.choice(stories)) for c in claims if rng.random() < 0.6]
+    edges += [similar(*rng.sample(claims, 2)) for _ in range(15)]
+    store.upsert([*claims, *places, *stories], edges)
+    adjacency: dict[str, set[str]] = {n.id: set() for n in [*claims, *places, *stories]}
+    for e in edges:
+        adjacency[e.source].add(e.target)
+        adjacency[e.target].add(e.source)
+    ids = sorted(adjacency)
+    ends = [(a, b) for a, b in (rng.sample(ids, 2) for _ in range(25)) if a != b]
+    ends += [(places[0].id, places[1].id), (places[2].id, claims[-1].id), (claims[-1].id, places[0].id)]
+    for i, (a, b) in enumerate(ends):
+        hub_degree = (None, 6, 12)[i % 3]
+        max_length, k = 2 + i % 4, 1 + i % 5
+        passable = {n for n in ids if hub_degree is None or len(adjacency[n]) <= hub_degree}
+        expected = _simple_paths(adjacency, a, b, max_length, passable)[:k]
+        got = store.shortest_paths(a, b, max_length=max_length, k=k, hub_degree=hub_degree)
+        assert [[n.id for n in p.nodes] for p in got] == expected, (a, b, max_length, k, hub_degree)
+        for path in got:
+            hops = zip(path.nodes, path.nodes[1:], strict=False)
+            assert [{e.source, e.target} for e in path.edges] == [{x.id, y.id} for x, y in hops]
+
+
 def test_adjacent_and_degrees(store: GraphStore, story: dict[str, Node]) -> None:
     edges = store.adjacent([story["kz"].id])
     assert len(edges) == 4
