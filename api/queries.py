@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 
 from api.models import CountedNode, NodeList, NodeOut, nodes_out
@@ -42,11 +41,8 @@ def counted_through(
     """The nodes these claims reach by one edge type, with how many of the claims reach each."""
     if not claim_ids:
         return []
-    wanted = set(claim_ids)
-    counts: Counter[str] = Counter()
-    for edge in store.adjacent(list(claim_ids), [edge_type]):
-        if edge.source in wanted and edge.target != exclude:
-            counts[edge.target] += 1
+    counts = store.count_targets(claim_ids, edge_type)
+    counts.pop(exclude or "", None)
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
     by_id = {n.id: n for n in store.get_nodes([i for i, _ in ranked])}
     return [CountedNode(node=NodeOut.of(by_id[i]), claims=c) for i, c in ranked if i in by_id]

@@ -248,6 +248,15 @@ def neighbour_ids(labels: Sequence[NodeLabel], edge_types: Sequence[EdgeType] | 
     return _lookup(labels) + f"MATCH (n)-[{_types(edge_types)}]-(m)\nRETURN collect(DISTINCT m.id) AS ids"
 
 
+def count_targets(labels: Sequence[NodeLabel], edge_type: EdgeType) -> str:
+    """`counts`: `[id, n]` for each node an edge of the type leads to from the nodes, `n` of them."""
+    return (
+        _lookup(labels)
+        + f"MATCH (n)-[{_types([edge_type])}]->(m)\n"
+        + "WITH m, count(n) AS c\nRETURN collect([m.id, c]) AS counts"
+    )
+
+
 def edges_among(labels: Sequence[NodeLabel], edge_types: Sequence[EdgeType] | None) -> str:
     """`edges`: rows `[type, source, target, props]` of the edges that start at one of the nodes
     and end at an id in `$all`."""

@@ -470,6 +470,15 @@ class MemoryStore(GraphStore):
         edges.sort(key=BY_ID)
         return edges
 
+    def count_targets(self, ids: Sequence[str], edge_type: EdgeType) -> dict[str, int]:
+        name = edge_type.value
+        counts: Counter[str] = Counter()
+        with self._reading():
+            succ = self._g._succ
+            for node_id in dict.fromkeys(ids):
+                counts.update(target for target, keyed in succ.get(node_id, {}).items() if name in keyed)
+        return dict(counts)
+
     def degrees(self, ids: Sequence[str]) -> dict[str, int]:
         with self._reading():
             return {i: (self._g.degree(i) if i in self._g else 0) for i in ids}

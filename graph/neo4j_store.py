@@ -546,6 +546,17 @@ class Neo4jStore(GraphStore):
 
         return self._read(work)
 
+    def count_targets(self, ids: Sequence[str], edge_type: EdgeType) -> dict[str, int]:
+        by_label = _ids_by_label(ids)
+        if not by_label:
+            return {}
+        query = cypher.count_targets(_LABELS, edge_type)
+
+        def work(tx: _ReadTx) -> dict[str, int]:
+            return dict(tx.run(query, ids=by_label).single(strict=True)["counts"])
+
+        return self._read(work)
+
     def degrees(self, ids: Sequence[str]) -> dict[str, int]:
         by_label = _ids_by_label(ids)
         found: dict[str, int] = {}

@@ -170,6 +170,12 @@ class GraphStore(ABC):
         """Every edge (of these types) with both endpoints among `ids`, in edge-id order."""
 
     @abstractmethod
+    def count_targets(self, ids: Sequence[str], edge_type: EdgeType) -> dict[str, int]:
+        """For each node an edge of `edge_type` leads to from one of `ids` (in its stored direction):
+        how many of `ids` lead there. The narratives a country's thousands of claims feed, counted
+        where the edges are instead of read out one by one."""
+
+    @abstractmethod
     def degrees(self, ids: Sequence[str]) -> dict[str, int]:
         """Number of edges of any type at each of `ids` (0 for unknown ids)."""
 

@@ -50,7 +50,7 @@ def get_country(
     with store.reading():
         country = node_of(store, country_id, NodeLabel.COUNTRY)
         page = store.find_nodes(NodeLabel.CLAIM, linked=[country.id], order_by="-date", limit=_DETAIL_CLAIMS)
-        claim_ids = [e.source for e in store.edges_of(country.id, [EdgeType.CONCERNS])]
+        claim_ids = sorted(store.neighbour_ids([country.id], [EdgeType.CONCERNS]))
         return CountryDetail(
             country=NodeOut.of(country, sources=True),
             claims=NodeList(data=nodes_out(page.items), count=page.total, offset=0, limit=_DETAIL_CLAIMS),

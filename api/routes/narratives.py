@@ -58,7 +58,7 @@ def get_narrative(store: StoreDep, narrative_id: _NarrativeId) -> NarrativeDetai
         page = store.find_nodes(
             NodeLabel.CLAIM, linked=[narrative.id], order_by="-date", limit=_DETAIL_CLAIMS
         )
-        claim_ids = [e.source for e in store.edges_of(narrative.id, [EdgeType.PART_OF])]
+        claim_ids = sorted(store.neighbour_ids([narrative.id], [EdgeType.PART_OF]))
         return NarrativeDetail(
             narrative=NodeOut.of(narrative, sources=True),
             claims=NodeList(data=nodes_out(page.items), count=page.total, offset=0, limit=_DETAIL_CLAIMS),

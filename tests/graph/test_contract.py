@@ -418,6 +418,17 @@ def test_shortest_paths_are_every_short_path_in_order(store: GraphStore) -> None
             assert [{e.source, e.target} for e in path.edges] == [{x.id, y.id} for x, y in hops]
 
 
+def test_count_targets(store: GraphStore, story: dict[str, Node]) -> None:
+    claims = [story["kz"].id, story["cr"].id, story["nato"].id]
+    # Each claim counts once however often it is named; an unknown id or a node with no such edge
+    # adds nothing; edges are followed in their stored direction only.
+    asked = [*claims, claims[0], "claim:nope", story["RU"].id]
+    assert store.count_targets(asked, E.CONCERNS) == {story["KZ"].id: 2, story["RU"].id: 2}
+    assert store.count_targets(asked, E.PART_OF) == {story["colour"].id: 2}
+    assert store.count_targets([story["RU"].id], E.CONCERNS) == {}
+    assert store.count_targets([], E.CONCERNS) == {}
+
+
 def test_adjacent_and_degrees(store: GraphStore, story: dict[str, Node]) -> None:
     edges = store.adjacent([story["kz"].id])
     assert len(edges) == 4
