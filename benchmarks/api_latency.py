@@ -10,8 +10,9 @@ clients over a mix of the four. Request counts are bounded; nothing leaves the l
 Before anything is timed, `--warm-up` other requests per endpoint warm the workers and the server
 (Neo4j's JIT and query plans): timed cold, the first requests after a load measure compilation.
 Before the server starts, the neighbourhood's baseline is timed in this process on the same centres:
-the walk on the store's primitives alone, one call per level. The machine's speed changes by the hour
-here; a figure and its baseline from one run move together.
+the walk on the store's primitives alone, each level's neighbours and then the nodes and edges kept
+read by a call of their own. The machine's speed changes by the hour here; a figure and its
+baseline from one run move together.
 
 The server runs `--workers` uvicorn processes (as `narratives serve --workers`). The client is kept
 light (stdlib `http.client`, one keep-alive connection per client thread) because it shares the
@@ -139,7 +140,7 @@ def _samples(store: GraphStore, n: int, seed: int) -> tuple[list[str], list[str]
 
 def _level_by_level(store: GraphStore, centres: list[str], warm: list[str]) -> dict[str, float]:
     """The baseline for the neighbourhood, in the same run: the same centres walked in this process
-    on the store's primitives alone, one call (on Neo4j one transaction) per level, as a store
+    on the store's primitives alone, each a call (on Neo4j a transaction) of its own, as a store
     without the walk's shortcuts answers. No HTTP, so it is timed with less work than the API."""
     for centre in warm:
         walk_neighbourhood(store, centre, 2, None, None, 500)
