@@ -35,14 +35,12 @@ def counted_through(
     claim_ids: Sequence[str],
     edge_type: EdgeType,
     *,
-    exclude: str | None = None,
     top: int = TOP,
 ) -> list[CountedNode]:
     """The nodes these claims reach by one edge type, with how many of the claims reach each."""
     if not claim_ids:
         return []
     counts = store.count_targets(claim_ids, edge_type)
-    counts.pop(exclude or "", None)
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
     by_id = {n.id: n for n in store.get_nodes([i for i, _ in ranked])}
     return [CountedNode(node=NodeOut.of(by_id[i]), claims=c) for i, c in ranked if i in by_id]

@@ -345,7 +345,9 @@ class _Exploration:
     def within(self, length: int) -> dict[str, set[str]]:
         """The adjacency among the nodes that lie on a path of at most `length` hops, hubs left out."""
         while sum(self._radius) < length:
-            self._widen(min((0, 1), key=self._cost))
+            unread = (self._next(0), self._next(1))
+            end = min((0, 1), key=lambda e: sum(self._degree[n] for n in unread[e]))
+            self._widen(end, unread[end])
         source, target = self._ends
         # Distances in what has been read are at most those in the whole graph: a node on a short
         # enough path is close enough to both ends here too.
@@ -372,12 +374,8 @@ class _Exploration:
         self._weigh(self._frontier[end])
         return [n for n in self._frontier[end] if n not in self._hubs and n not in self._read]
 
-    def _cost(self, end: int) -> int:
-        return sum(self._degree[n] for n in self._next(end))
-
-    def _widen(self, end: int) -> None:
-        """Reads one more level from an end: the edges of its last level's nodes."""
-        fresh = self._next(end)
+    def _widen(self, end: int, fresh: list[str]) -> None:
+        """Reads one more level from an end: the edges of `fresh`, its last level's unread nodes."""
         self._read.update(fresh)
         for edge in self._store.adjacent(fresh, self._edge_types) if fresh else []:
             pair = frozenset((edge.source, edge.target))
